@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Marcel.Cli;
+
+/// <summary>Logs go to stderr, so stdout stays the conversation; warnings by default, details with --verbose.</summary>
+internal static class CliLogging
+{
+    public static ILoggerFactory Create(bool verbose) => LoggerFactory.Create(logging =>
+    {
+        logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
+        logging.AddFilter("Microsoft", verbose ? LogLevel.Information : LogLevel.Warning);
+        logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.AddSimpleConsole(console => console.SingleLine = true);
+    });
+}

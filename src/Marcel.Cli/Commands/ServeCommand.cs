@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using Marcel.Cli.Resources;
+using Marcel.Cli.Terminal;
+using Marcel.Core.Dialogue;
+using Marcel.Core.Hosting;
+using Marcel.Core.Resources;
+using Microsoft.Extensions.Logging;
+
+namespace Marcel.Cli.Commands;
+
+/// <summary><c>marcel serve</c>: the chapter's dialogue server.</summary>
+internal static class ServeCommand
+{
+    public static readonly Option<string> Host = new("--host")
+    {
+        Description = CliStrings.HostDescription,
+        DefaultValueFactory = _ => "localhost",
+    };
+
+    public static readonly Option<int> Port = CommonOptions.Port(new Option<int>("--port", "-p")
+    {
+        Description = CliStrings.PortDescription,
+        DefaultValueFactory = _ => CommonOptions.DefaultPort,
+    }, minimum: 0);
+
+    private static readonly Option<string?> Greeting = new("--greeting") { Description = CliStrings.GreetingDescription };
+    private static readonly Option<string> Name = new("--name") { Description = CliStrings.NameDescription, DefaultValueFactory = _ => "Marcel" };
+    private static readonly Option<bool> KeepOpen = new("--keep-open", "-k") { Description = CliStrings.KeepOpenDescription };
+    private static readonly Option<int> MaxLine = CommonOptions.MaxLine();
+    private static readonly Option<int> FlushDelay = CommonOptions.FlushDelay();
+    private static readonly Option<Core.Framing.LineEnding> Ending = CommonOptions.LineEnding();
+
+    public static Command Create()
+    {
+        var command = new Command("serve", CliStrings.ServeDescription)
+        {
+            Host, Port, Greeting, Name, KeepOpen, MaxLine, FlushDelay, Ending,
+        };
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var options = new DialogueOptions
+        {
+            Name = parse.GetValue(Name) ?? "Marcel",
+            Greeting = parse.GetValue(Greeting),
+            KeepOpen = parse.GetValue(KeepOpen),
+            Lines = CommonOptions.Lines(parse, MaxLine, FlushDelay, Ending),
+        };
+
+        using var signal = new TerminationSignal();
+        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
+        using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();
+        var server = new DialogueServer(options, new ConsoleDialogueOperator(terminal), logging.CreateLogger<DialogueServer>());
+
+        LineServerHost host;
+        try
+        {
+            host = await LineServerHost.StartAsync(parse.GetValue(Host)!, parse.GetValue(Port), server.OnConnectedAsync, logging, cancellationToken: signal.Token);
+        }
+        catch (ServerBindException e)
+        {
+            terminal.WriteError(DescribeBindFailure(e));
+            return ExitCodes.CannotListen;
+        }
+
+        await using (host)
+        {
+            await server.RunAsync(host.BoundEndPoints, signal.Token);
+            await host.StopAsync();
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>One line naming the address and the reason, in the user's language.</summary>
+    public static string DescribeBindFailure(ServerBindException e)
+    {
+        string reason = e.Failure switch
+        {
+            BindFailure.AddressInUse => Strings.BindAddressInUse,
+            BindFailure.AddressNotAvailable => Strings.BindAddressNotAvailable,
+            BindFailure.PermissionDenied => Strings.BindPermissionDenied,
+            BindFailure.UnknownHost => Strings.BindUnknownHost,
+            _ => string.Format(CultureInfo.CurrentCulture, Strings.BindOther, e.InnerException?.Message ?? e.Message),
+        };
+        return string.Format(CultureInfo.CurrentCulture, Strings.BindFailed, e.Address, reason);
+    }
+}

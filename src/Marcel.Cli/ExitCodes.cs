@@ -1,0 +1,26 @@
+namespace Marcel.Cli;
+
+/// <summary>Every exit code of <c>marcel serve</c> and <c>marcel connect</c>, documented in the README.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Done as asked; also a server stopped by Ctrl-C or SIGTERM after its graceful shutdown.</summary>
+    public const int Success = 0;
+
+    /// <summary>The command line could not be understood (System.CommandLine's parse errors).</summary>
+    public const int Usage = 1;
+
+    /// <summary>The server could not listen: port in use, address not on this machine, no permission.</summary>
+    public const int CannotListen = 2;
+
+    /// <summary>The client could not connect: refused, unknown host, or timed out.</summary>
+    public const int CannotConnect = 3;
+
+    /// <summary>The peer broke the protocol (a line over <c>--max-line</c>).</summary>
+    public const int ProtocolError = 4;
+
+    /// <summary>A client interrupted by Ctrl-C (128 + SIGINT).</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>A client stopped by SIGTERM (128 + SIGTERM).</summary>
+    public const int Terminated = 143;
+}

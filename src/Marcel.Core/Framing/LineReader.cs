@@ -1,0 +1,94 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Marcel.Core.Framing;
+
+/// <summary>
+/// Reads messages from a <see cref="PipeReader"/>: does the pipe bookkeeping around <see cref="LineFramer"/>,
+/// enforces the maximum line length, and turns an unterminated chunk into a message once no more data
+/// follows within <see cref="LineOptions.FlushDelay"/>.
+/// </summary>
+/// <remarks>Not thread-safe: one reader loop per connection.</remarks>
+public sealed class LineReader
+{
+    private readonly PipeReader _input;
+    private readonly LineOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates a reader over <paramref name="input"/>; <paramref name="time"/> drives the flush delay.</summary>
+    public LineReader(PipeReader input, LineOptions options, TimeProvider? time = null)
+    {
+        _input = input ?? throw new ArgumentNullException(nameof(input));
+        _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Waits for the next message, the end of the stream, or a line over the limit.</summary>
+    public async ValueTask<LineReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        long flushDeadline = 0; // 0: no unterminated chunk is waiting.
+        while (true)
+        {
+            ReadResult result = await ReadUntilAsync(flushDeadline, cancellationToken);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+
+            switch (LineFramer.TryReadLine(ref buffer, _options.MaxLineBytes, out ReadOnlySequence<byte> line))
+            {
+                case LineStatus.Complete:
+                    string text = LineFramer.Decode(line);
+                    // The rest is not marked examined, so the next read returns it at once.
+                    _input.AdvanceTo(buffer.Start);
+                    return LineReadResult.FromText(text);
+
+                case LineStatus.TooLong:
+                    _input.AdvanceTo(result.Buffer.End);
+                    return LineReadResult.Overflow;
+            }
+
+            if (buffer.IsEmpty)
+            {
+                _input.AdvanceTo(buffer.End);
+                if (result.IsCompleted)
+                {
+                    return LineReadResult.End;
+                }
+
+                flushDeadline = 0;
+                continue;
+            }
+
+            long now = _time.GetTimestamp();
+            bool quietLongEnough = result.IsCanceled && flushDeadline != 0 && now >= flushDeadline;
+            if (result.IsCompleted || quietLongEnough || _options.FlushDelay == TimeSpan.Zero)
+            {
+                string remainder = LineFramer.Decode(LineFramer.TakeRemainder(buffer));
+                _input.AdvanceTo(buffer.End);
+                return LineReadResult.FromText(remainder);
+            }
+
+            _input.AdvanceTo(buffer.Start, buffer.End);
+            // New bytes restart the quiet period; a stray cancellation (a timer that fired late) does not.
+            if (!result.IsCanceled || flushDeadline == 0)
+            {
+                flushDeadline = now + (long)(_options.FlushDelay.TotalSeconds * _time.TimestampFrequency);
+            }
+        }
+    }
+
+    private async ValueTask<ReadResult> ReadUntilAsync(long flushDeadline, CancellationToken cancellationToken)
+    {
+        if (flushDeadline == 0)
+        {
+            return await _input.ReadAsync(cancellationToken);
+        }
+
+        TimeSpan dueIn = _time.GetElapsedTime(_time.GetTimestamp(), flushDeadline);
+        // CancelPendingRead ends the wait with IsCanceled rather than an exception and leaves the pipe usable.
+        using ITimer timer = _time.CreateTimer(
+            static state => ((PipeReader)state!).CancelPendingRead(),
+            _input,
+            dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero,
+            Timeout.InfiniteTimeSpan);
+        return await _input.ReadAsync(cancellationToken);
+    }
+}

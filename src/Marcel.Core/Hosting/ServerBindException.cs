@@ -1,0 +1,47 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+
+namespace Marcel.Core.Hosting;
+
+/// <summary>The server could not listen on <see cref="Address"/>.</summary>
+public sealed class ServerBindException : IOException
+{
+    /// <summary>Creates the exception for <paramref name="address"/>.</summary>
+    public ServerBindException(string address, BindFailure failure, Exception? innerException)
+        : base($"Cannot listen on {address}: {failure}", innerException)
+    {
+        Address = address;
+        Failure = failure;
+    }
+
+    /// <summary>The address as the user gave it, host and port.</summary>
+    public string Address { get; }
+
+    /// <summary>What went wrong.</summary>
+    public BindFailure Failure { get; }
+
+    /// <summary>Sorts the exception Kestrel or the resolver threw into a <see cref="BindFailure"/>.</summary>
+    public static BindFailure Classify(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case AddressInUseException:
+                    return BindFailure.AddressInUse;
+                case SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }:
+                    return BindFailure.AddressInUse;
+                case SocketException { SocketErrorCode: SocketError.AddressNotAvailable }:
+                    return BindFailure.AddressNotAvailable;
+                case SocketException { SocketErrorCode: SocketError.AccessDenied }:
+                    return BindFailure.PermissionDenied;
+                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
+                    return BindFailure.UnknownHost;
+                case UnauthorizedAccessException:
+                    return BindFailure.PermissionDenied;
+            }
+        }
+
+        return BindFailure.Other;
+    }
+}

@@ -1,0 +1,84 @@
+using System.IO.Pipelines;
+using System.Net;
+using Marcel.Core.Framing;
+
+namespace Marcel.Core.Transport;
+
+/// <summary>
+/// A connection seen as lines: a <see cref="LineReader"/> over the transport's input and a serialised
+/// line writer over its output. The same type serves Kestrel's accepted connections and our own client sockets.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "SemaphoreSlim needs disposing only when its AvailableWaitHandle is used; it is not.")]
+public sealed class LineConnection
+{
+    private readonly IDuplexPipe _transport;
+    private readonly LineReader _reader;
+    private readonly byte[] _ending;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private int _outputCompleted;
+
+    /// <summary>Wraps <paramref name="transport"/>; <paramref name="remoteEndPoint"/> is for display only.</summary>
+    public LineConnection(IDuplexPipe transport, LineOptions options, EndPoint? remoteEndPoint, TimeProvider? time = null)
+    {
+        _transport = transport ?? throw new ArgumentNullException(nameof(transport));
+        ArgumentNullException.ThrowIfNull(options);
+        _reader = new LineReader(transport.Input, options, time);
+        _ending = LineEndingBytes.Of(options.Ending).ToArray();
+        RemoteEndPoint = remoteEndPoint;
+    }
+
+    /// <summary>The peer's address and port, when known.</summary>
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>Waits for the peer's next message. Only one reader at a time.</summary>
+    public ValueTask<LineReadResult> ReadAsync(CancellationToken cancellationToken = default) => _reader.ReadAsync(cancellationToken);
+
+    /// <summary>
+    /// Sends one line and flushes it. Safe to call from several tasks: lines never interleave.
+    /// Returns false when the peer is gone (the line is dropped, nothing throws).
+    /// </summary>
+    public async ValueTask<bool> SendAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (Volatile.Read(ref _outputCompleted) != 0)
+            {
+                return false;
+            }
+
+            LineFramer.WriteLine(_transport.Output, text, _ending);
+            FlushResult flushed = await _transport.Output.FlushAsync(cancellationToken);
+            return !flushed.IsCompleted;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The peer reset or the pipe was completed under us: a vanished peer is not an error here.
+            return false;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Flushes what was sent and closes our side; reading stops too.</summary>
+    public async ValueTask CompleteAsync(Exception? error = null)
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            if (Interlocked.Exchange(ref _outputCompleted, 1) == 0)
+            {
+                await _transport.Output.CompleteAsync(error);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        await _transport.Input.CompleteAsync(error);
+    }
+}

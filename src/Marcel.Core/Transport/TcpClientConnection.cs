@@ -1,0 +1,121 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Marcel.Core.Transport;
+
+/// <summary>
+/// A client TCP connection as a duplex pipe. A receive loop fills the input pipe from the socket, so a
+/// reader can cancel a pending read (<see cref="PipeReader.CancelPendingRead"/>) without touching the socket.
+/// </summary>
+public sealed class TcpClientConnection : IDuplexPipe, IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly Pipe _received = new(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
+    private readonly Task _receiveLoop;
+
+    private TcpClientConnection(Socket socket)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        Output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        RemoteEndPoint = socket.RemoteEndPoint;
+        _receiveLoop = ReceiveAsync();
+    }
+
+    /// <summary>What the server sent.</summary>
+    public PipeReader Input => _received.Reader;
+
+    /// <summary>What we send to the server.</summary>
+    public PipeWriter Output { get; }
+
+    /// <summary>The server's address and port.</summary>
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>
+    /// Connects to <paramref name="host"/>:<paramref name="port"/>, trying each address the name resolves to,
+    /// within <paramref name="timeout"/>. Throws <see cref="SocketException"/> (or <see cref="TimeoutException"/>) on failure.
+    /// </summary>
+    public static async Task<TcpClientConnection> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(host, port, deadline.Token);
+            return new TcpClientConnection(socket);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new TimeoutException($"{host}:{port}");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Tells the server we will send nothing more (TCP half-close); reading goes on.</summary>
+    public void ShutdownSend()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer: nothing left to shut.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed.
+        }
+    }
+
+    /// <summary>Closes the socket and waits for the receive loop to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Output.CompleteAsync();
+        _socket.Close();
+        await _stream.DisposeAsync();
+        await _receiveLoop;
+    }
+
+    private async Task ReceiveAsync()
+    {
+        PipeWriter writer = _received.Writer;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                Memory<byte> memory = writer.GetMemory(16 * 1024);
+                int read = await _stream.ReadAsync(memory);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                writer.Advance(read);
+                FlushResult flushed = await writer.FlushAsync();
+                if (flushed.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+            // A reset or our own close ends the stream like a FIN: the reader sees the end of input.
+            error = null;
+        }
+        finally
+        {
+            await writer.CompleteAsync(error);
+        }
+    }
+}
