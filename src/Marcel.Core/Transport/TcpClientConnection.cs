@@ -1,24 +1,26 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using Marcel.Core.Security;
 
 namespace Marcel.Core.Transport;
 
 /// <summary>
 /// A client TCP connection as a duplex pipe. A receive loop fills the input pipe from the socket, so a
 /// reader can cancel a pending read (<see cref="PipeReader.CancelPendingRead"/>) without touching the socket.
+/// With TLS the same loop reads an <see cref="System.Net.Security.SslStream"/> over the socket instead of the socket itself.
 /// </summary>
 public sealed class TcpClientConnection : IDuplexPipe, IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly Pipe _received = new(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
     private readonly Task _receiveLoop;
 
-    private TcpClientConnection(Socket socket)
+    private TcpClientConnection(Socket socket, Stream stream)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         Output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         RemoteEndPoint = socket.RemoteEndPoint;
         _receiveLoop = ReceiveAsync();
@@ -37,20 +39,36 @@ public sealed class TcpClientConnection : IDuplexPipe, IAsyncDisposable
     /// Connects to <paramref name="host"/>:<paramref name="port"/>, trying each address the name resolves to,
     /// within <paramref name="timeout"/>. Throws <see cref="SocketException"/> (or <see cref="TimeoutException"/>) on failure.
     /// </summary>
-    public static async Task<TcpClientConnection> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<TcpClientConnection> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken) =>
+        ConnectAsync(host, port, timeout, tls: null, cancellationToken);
+
+    /// <summary>
+    /// Connects as above, then, when <paramref name="tls"/> is given, completes a TLS handshake (within the same
+    /// <paramref name="timeout"/>) before anything can be sent. A refused certificate or a broken handshake throws
+    /// <see cref="TlsHandshakeException"/>.
+    /// </summary>
+    public static async Task<TcpClientConnection> ConnectAsync(string host, int port, TimeSpan timeout, TlsClientOptions? tls, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        bool connected = false;
         try
         {
             await socket.ConnectAsync(host, port, deadline.Token);
-            return new TcpClientConnection(socket);
+            connected = true;
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls is not null)
+            {
+                stream = await TlsClientHandshake.AuthenticateAsync(stream, host, tls, deadline.Token);
+            }
+
+            return new TcpClientConnection(socket, stream);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             socket.Dispose();
-            throw new TimeoutException($"{host}:{port}");
+            throw connected ? new TlsHandshakeException(TlsFailure.TimedOut, null) : new TimeoutException($"{host}:{port}");
         }
         catch
         {

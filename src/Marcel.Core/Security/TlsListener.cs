@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace Marcel.Core.Security;
+
+/// <summary>
+/// TLS as transport middleware on a Kestrel listener: the connection handler behind it sees plain bytes and never
+/// knows TLS is there, so the dialogue and the chat serve plain and TLS clients with the same code.
+/// </summary>
+public static class TlsListener
+{
+    /// <summary>A <c>configureListener</c> hook for <see cref="Hosting.LineServerHost"/> that puts TLS in front of the handler.</summary>
+    public static Action<ListenOptions> Configure(TlsServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return listener => listener.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = options.Certificate,
+            HandshakeTimeout = options.HandshakeTimeout,
+            ClientCertificateMode = ClientCertificateMode.NoCertificate,
+        });
+    }
+}
