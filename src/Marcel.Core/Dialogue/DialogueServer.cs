@@ -19,7 +19,7 @@ public sealed class DialogueServer
     private readonly IDialogueOperator _operator;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<WaitingClient> _waiting = Channel.CreateUnbounded<WaitingClient>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<WaitingClient> _waiting = Channel.CreateUnbounded<WaitingClient>();
     private int _idle;
 
     /// <summary>Creates a server that talks through <paramref name="console"/>.</summary>
