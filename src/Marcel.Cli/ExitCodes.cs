@@ -18,6 +18,9 @@ internal static class ExitCodes
     /// <summary>The peer broke the protocol (a line over <c>--max-line</c>).</summary>
     public const int ProtocolError = 4;
 
+    /// <summary>TLS failed: the server's certificate could not be loaded, or the client's handshake failed or was refused.</summary>
+    public const int Tls = 5;
+
     /// <summary>A client interrupted by Ctrl-C (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 

@@ -57,6 +57,7 @@ internal static class ConnectCommand
         {
             Host, Port, Timeout, Wait, MaxLine, FlushDelay, Ending,
         };
+        TlsConnectOptions.AddTo(command);
         command.SetAction(RunAsync);
         return command;
     }
@@ -77,7 +78,12 @@ internal static class ConnectCommand
         TcpClientConnection connection;
         try
         {
-            connection = await TcpClientConnection.ConnectAsync(host, port, options.ConnectTimeout, signal.Token);
+            connection = await TcpClientConnection.ConnectAsync(host, port, options.ConnectTimeout, TlsConnectOptions.Resolve(parse, terminal), signal.Token);
+        }
+        catch (Core.Security.TlsHandshakeException e)
+        {
+            terminal.WriteError(TlsConnectOptions.Describe(e, host, Address(host, port), options.ConnectTimeout));
+            return ExitCodes.Tls;
         }
         catch (Exception e) when (e is SocketException or TimeoutException)
         {
@@ -124,7 +130,8 @@ internal static class ConnectCommand
             SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } => Strings.ConnectUnknownHost,
             _ => e.Message,
         };
-        string address = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
-        return string.Format(CultureInfo.CurrentCulture, Strings.ConnectFailed, address, reason);
+        return string.Format(CultureInfo.CurrentCulture, Strings.ConnectFailed, Address(host, port), reason);
     }
+
+    private static string Address(string host, int port) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
 }

@@ -37,6 +37,7 @@ internal static class ServeCommand
         {
             Host, Port, Greeting, Name, KeepOpen, MaxLine, FlushDelay, Ending,
         };
+        TlsServeOptions.AddTo(command);
         command.SetAction(RunAsync);
         return command;
     }
@@ -56,10 +57,17 @@ internal static class ServeCommand
         using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();
         var server = new DialogueServer(options, new ConsoleDialogueOperator(terminal), logging.CreateLogger<DialogueServer>());
 
+        if (!TlsServeOptions.TryResolve(parse, terminal, out Core.Security.TlsServerOptions? tls))
+        {
+            return ExitCodes.Tls;
+        }
+
         LineServerHost host;
         try
         {
-            host = await LineServerHost.StartAsync(parse.GetValue(Host)!, parse.GetValue(Port), server.OnConnectedAsync, logging, cancellationToken: signal.Token);
+            host = await LineServerHost.StartAsync(
+                parse.GetValue(Host)!, parse.GetValue(Port), server.OnConnectedAsync, logging,
+                tls is null ? null : Core.Security.TlsListener.Configure(tls), signal.Token);
         }
         catch (ServerBindException e)
         {

@@ -12,7 +12,10 @@ public sealed record TlsServerOptions
     /// How long a client may take to complete the handshake before it is dropped; it holds nothing else up meanwhile.
     /// Default 10 s; at most <see cref="HandshakeTimeoutCap"/>.
     /// </summary>
-    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan HandshakeTimeout { get; init; } = DefaultHandshakeTimeout;
+
+    /// <summary>The default of <see cref="HandshakeTimeout"/>: 10 s.</summary>
+    public static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Hard cap on <see cref="HandshakeTimeout"/>: a silent stranger must not keep a socket for long.</summary>
     public static readonly TimeSpan HandshakeTimeoutCap = TimeSpan.FromMinutes(2);
