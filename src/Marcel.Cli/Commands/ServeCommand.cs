@@ -67,7 +67,7 @@ internal static class ServeCommand
         {
             host = await LineServerHost.StartAsync(
                 parse.GetValue(Host)!, parse.GetValue(Port), server.OnConnectedAsync, logging,
-                tls is null ? null : Core.Security.TlsListener.Configure(tls), signal.Token);
+                tls is null ? null : Core.Security.TlsListener.Configure(tls), cancellationToken: signal.Token);
         }
         catch (ServerBindException e)
         {

@@ -63,7 +63,7 @@ public sealed class DialogueServer
             {
                 _operator.Ready();
                 WaitingClient client = await NextClientAsync(stopping);
-                ConversationEnd end = await ConverseAsync(client.Connection, stopping);
+                ConversationEnd end = await ConverseSafelyAsync(client.Connection, stopping);
                 client.Finish();
                 if (end == ConversationEnd.Shutdown || stopping.IsCancellationRequested)
                 {
@@ -99,6 +99,21 @@ public sealed class DialogueServer
         }
     }
 
+    private async Task<ConversationEnd> ConverseSafelyAsync(ConnectionContext connection, CancellationToken stopping)
+    {
+        try
+        {
+            return await ConverseAsync(connection, stopping);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One broken conversation must not bring the server down for the clients still waiting.
+            Transport.TransportLog.ConversationFailed(_logger, connection.ConnectionId, e);
+            connection.Abort();
+            return ConversationEnd.ClientHungUp;
+        }
+    }
+
     private async Task<ConversationEnd> ConverseAsync(ConnectionContext connection, CancellationToken stopping)
     {
         var line = new LineConnection(connection.Transport, _options.Lines, connection.RemoteEndPoint, _time);
@@ -106,7 +121,7 @@ public sealed class DialogueServer
         await line.SendAsync(_options.Greeting ?? Format(Strings.Greeting, _options.Name), stopping);
 
         using var conversation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        Task<ConversationEnd> listening = ListenToClientAsync(line, conversation.Token);
+        Task<ConversationEnd> listening = ListenToClientAsync(line, connection.ConnectionId, conversation.Token);
         Task<ConversationEnd> replying = RelayOperatorAsync(line, conversation.Token);
         ConversationEnd end;
         try
@@ -136,7 +151,7 @@ public sealed class DialogueServer
         return end;
     }
 
-    private async Task<ConversationEnd> ListenToClientAsync(LineConnection line, CancellationToken cancellationToken)
+    private async Task<ConversationEnd> ListenToClientAsync(LineConnection line, string connectionId, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -144,6 +159,11 @@ public sealed class DialogueServer
             switch (read.Kind)
             {
                 case LineReadKind.EndOfStream:
+                    if (line.WasReset)
+                    {
+                        Transport.TransportLog.ConnectionReset(_logger, connectionId);
+                    }
+
                     return ConversationEnd.ClientHungUp;
                 case LineReadKind.TooLong:
                     Log.LineTooLong(_logger, line.RemoteEndPoint, _options.Lines.MaxLineBytes);

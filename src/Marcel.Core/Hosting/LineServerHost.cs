@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Marcel.Core.Hosting;
 
@@ -19,11 +21,20 @@ public sealed class LineServerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly List<ListenOptions> _listeners;
 
-    private LineServerHost(WebApplication app, List<ListenOptions> listeners)
+    private readonly ConnectionGate _gate;
+
+    private LineServerHost(WebApplication app, List<ListenOptions> listeners, ConnectionGate gate)
     {
         _app = app;
         _listeners = listeners;
+        _gate = gate;
     }
+
+    /// <summary>Connections being served now (the ones turned away as "busy" are not counted once closed).</summary>
+    public int ConnectionCount => _gate.Count;
+
+    /// <summary>The connection limit in force: <see cref="ServerLimits.MaxConnections"/> or less if file descriptors are short.</summary>
+    public int MaxConnections => _gate.MaxConnections;
 
     /// <summary>The endpoints really bound (port 0 replaced by the port the system chose).</summary>
     public IReadOnlyList<IPEndPoint> BoundEndPoints => _listeners.Select(l => l.IPEndPoint!).ToArray();
@@ -31,6 +42,7 @@ public sealed class LineServerHost : IAsyncDisposable
     /// <summary>
     /// Binds <paramref name="host"/>:<paramref name="port"/> and starts accepting. <paramref name="onConnection"/> runs once per
     /// connection; the connection lives until its task ends. Throws <see cref="ServerBindException"/> when it cannot listen.
+    /// Past <paramref name="limits"/>' connection count (default <see cref="ServerLimits"/>), newcomers get a "busy" line and are closed.
     /// </summary>
     public static async Task<LineServerHost> StartAsync(
         string host,
@@ -38,6 +50,7 @@ public sealed class LineServerHost : IAsyncDisposable
         Func<ConnectionContext, Task> onConnection,
         ILoggerFactory loggerFactory,
         Action<ListenOptions>? configureListener = null,
+        ServerLimits? limits = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(onConnection);
@@ -60,6 +73,11 @@ public sealed class LineServerHost : IAsyncDisposable
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         // Our own signal handling decides how to shut down; the host must not also react to Ctrl-C.
         builder.Services.AddSingleton<IHostLifetime, QuietHostLifetime>();
+        ConnectionGate gate = CreateGate(limits ?? new ServerLimits(), loggerFactory.CreateLogger<LineServerHost>());
+        // Past our limit Kestrel still hands us a few connections, to say "busy" to; past those the accept loop waits.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IConnectionListenerFactory>(services => new ThrottledListenerFactory(
+            new SocketTransportFactory(services.GetRequiredService<IOptions<SocketTransportOptions>>(), loggerFactory),
+            gate.MaxConnections + GateHeadroom)));
         var listeners = new List<ListenOptions>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -69,7 +87,7 @@ public sealed class LineServerHost : IAsyncDisposable
                 kestrel.Listen(endpoint, listener =>
                 {
                     configureListener?.Invoke(listener);
-                    listener.Run(onConnection);
+                    listener.Run(connection => gate.RunAsync(connection, onConnection));
                     listeners.Add(listener);
                 });
             }
@@ -87,7 +105,19 @@ public sealed class LineServerHost : IAsyncDisposable
             throw new ServerBindException(display, ServerBindException.Classify(e), e);
         }
 
-        return new LineServerHost(app, listeners);
+        return new LineServerHost(app, listeners, gate);
+    }
+
+    // Sockets accepted past our limit, to say "busy" to before closing them.
+    private const int GateHeadroom = 16;
+
+    private static ConnectionGate CreateGate(ServerLimits limits, ILogger logger)
+    {
+        limits.Validate();
+        int available = FileDescriptorBudget.AvailableConnections();
+        int max = Math.Max(1, Math.Min(limits.MaxConnections, available == int.MaxValue ? int.MaxValue : available - GateHeadroom));
+        HostingLog.ConnectionLimit(logger, max, available);
+        return new ConnectionGate(max, limits.RefusalTimeout, logger);
     }
 
     /// <summary>Stops accepting, waits (up to the shutdown timeout) for connections to end, then aborts the rest.</summary>

@@ -30,8 +30,26 @@ public sealed class LineConnection
     /// <summary>The peer's address and port, when known.</summary>
     public EndPoint? RemoteEndPoint { get; }
 
-    /// <summary>Waits for the peer's next message. Only one reader at a time.</summary>
-    public ValueTask<LineReadResult> ReadAsync(CancellationToken cancellationToken = default) => _reader.ReadAsync(cancellationToken);
+    /// <summary>True once a read ended because the peer reset the connection (RST) rather than closing it.</summary>
+    public bool WasReset { get; private set; }
+
+    /// <summary>
+    /// Waits for the peer's next message. Only one reader at a time. A reset by the peer ends the stream like a close
+    /// (<see cref="LineReadKind.EndOfStream"/>, with <see cref="WasReset"/> set): a stranger pulling the plug is not our error.
+    /// </summary>
+    public async ValueTask<LineReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _reader.ReadAsync(cancellationToken);
+        }
+        catch (IOException)
+        {
+            // Kestrel completes the input with ConnectionResetException (an IOException); our client socket with IOException.
+            WasReset = true;
+            return LineReadResult.End;
+        }
+    }
 
     /// <summary>
     /// Sends one line and flushes it. Safe to call from several tasks: lines never interleave.

@@ -1,0 +1,27 @@
+namespace Marcel.Core.Hosting;
+
+/// <summary>Limits that keep a server up when strangers open more connections than it can hold.</summary>
+public sealed record ServerLimits
+{
+    /// <summary>
+    /// Connections held at once (waiting, talking, or in a TLS handshake). Past it a newcomer is told the server is busy
+    /// and closed. Default 1000, and never more than the process's file-descriptor limit leaves room for
+    /// (see <see cref="FileDescriptorBudget"/>); at most <see cref="MaxConnectionsCap"/>.
+    /// </summary>
+    public int MaxConnections { get; init; } = 1000;
+
+    /// <summary>Hard cap on <see cref="MaxConnections"/>.</summary>
+    public const int MaxConnectionsCap = 100_000;
+
+    /// <summary>How long the "server busy" line may take to leave before the refused connection is closed anyway. Default 1 s.</summary>
+    public TimeSpan RefusalTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Throws when an option is out of its documented range.</summary>
+    public ServerLimits Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxConnections, MaxConnectionsCap, nameof(MaxConnections));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RefusalTimeout, TimeSpan.Zero, nameof(RefusalTimeout));
+        return this;
+    }
+}
