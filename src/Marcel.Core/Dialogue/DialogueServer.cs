@@ -63,8 +63,16 @@ public sealed class DialogueServer
             {
                 _operator.Ready();
                 WaitingClient client = await NextClientAsync(stopping);
-                ConversationEnd end = await ConverseSafelyAsync(client.Connection, stopping);
-                client.Finish();
+                ConversationEnd end;
+                try
+                {
+                    end = await ConverseSafelyAsync(client.Connection, stopping);
+                }
+                finally
+                {
+                    client.Finish();
+                }
+
                 if (end == ConversationEnd.Shutdown || stopping.IsCancellationRequested)
                 {
                     break;
@@ -139,6 +147,7 @@ public sealed class DialogueServer
         if (end == ConversationEnd.ClientTooLong)
         {
             await line.SendAsync(Format(Strings.LineTooLongNotice, _options.Lines.MaxLineBytes), CancellationToken.None);
+            await line.DiscardInputAsync(TimeSpan.FromSeconds(1));
         }
         else
         {

@@ -50,9 +50,7 @@ public class ConnectTests
     [Fact]
     public async Task The_client_stops_when_the_server_says_FIN_without_showing_it()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using TcpListener listener = Loopback.Listen(out int port);
         await using PeerProcess client = MarcelCli.Start("connect", "127.0.0.1", Port(port));
         using Socket accepted = await listener.AcceptSocketAsync(Timeouts.StepToken());
         await accepted.SendAsync(Encoding.UTF8.GetBytes("hello\nfin\n"));
@@ -109,9 +107,7 @@ public class ConnectTests
     [Fact]
     public async Task A_server_line_over_the_maximum_ends_the_client_with_exit_code_4()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using TcpListener listener = Loopback.Listen(out int port);
         await using PeerProcess client = MarcelCli.Start("connect", "127.0.0.1", Port(port), "--max-line", "100");
         using Socket accepted = await listener.AcceptSocketAsync(Timeouts.StepToken());
         await accepted.SendAsync(new byte[4096]);
@@ -122,9 +118,7 @@ public class ConnectTests
     [Fact]
     public async Task Without_a_goodbye_the_client_gives_up_after_the_wait_and_exits_0()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using TcpListener listener = Loopback.Listen(out int port);
         await using PeerProcess client = MarcelCli.Start("connect", "127.0.0.1", Port(port), "--wait", "0.5");
         using Socket accepted = await listener.AcceptSocketAsync(Timeouts.StepToken());
         client.CloseInput();
@@ -134,9 +128,7 @@ public class ConnectTests
     [Fact]
     public async Task Ctrl_C_interrupts_the_client_with_exit_code_130()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using TcpListener listener = Loopback.Listen(out int port);
         await using PeerProcess client = MarcelCli.Start("connect", "127.0.0.1", Port(port));
         using Socket accepted = await listener.AcceptSocketAsync(Timeouts.StepToken());
         await client.WaitForOutputAsync("Connection established");

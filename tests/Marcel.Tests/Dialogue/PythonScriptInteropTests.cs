@@ -12,16 +12,6 @@ public class PythonScriptInteropTests
 {
     private static readonly Dictionary<string, string> French = new() { ["LANG"] = "fr_FR.UTF-8" };
 
-    /// <summary>Copies a seed script with its <c>PORT = 50000</c> line set to <paramref name="port"/>.</summary>
-    private static string ScriptOnPort(string name, int port)
-    {
-        string source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "python", name));
-        Assert.Contains("PORT = 50000", source, StringComparison.Ordinal);
-        string path = Path.Combine(Path.GetTempPath(), $"marcel-{Guid.NewGuid():N}-{name}");
-        File.WriteAllText(path, source.Replace("PORT = 50000", "PORT = " + port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
-        return path;
-    }
-
     [Fact]
     public async Task The_chapters_client_talks_with_marcel_serve_through_to_the_goodbye()
     {
@@ -30,7 +20,7 @@ public class PythonScriptInteropTests
         await using (server)
         {
             int port = await MarcelCli.ListeningPortAsync(server);
-            await using PeerProcess client = PeerProcess.Start(python, ["-u", ScriptOnPort("client_py3.py", port)]);
+            await using PeerProcess client = PeerProcess.Start(python, ["-u", SeedScript.OnPort("client_py3.py", port)]);
 
             await client.WaitForOutputAsync("Connexion établie avec le serveur.");
             // The first recv is never decoded: the greeting shows as bytes, with our newline in it.
@@ -58,7 +48,7 @@ public class PythonScriptInteropTests
     {
         string python = ExternalProgram.Require("python3");
         int port = Loopback.FreePort();
-        await using PeerProcess server = PeerProcess.Start(python, ["-u", ScriptOnPort("serveur_py3.py", port)]);
+        await using PeerProcess server = PeerProcess.Start(python, ["-u", SeedScript.OnPort("serveur_py3.py", port)]);
         await server.WaitForOutputAsync("Serveur prêt, en attente de requêtes...");
         await using PeerProcess client = MarcelCli.Start(["connect", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)], French);
 
@@ -81,7 +71,7 @@ public class PythonScriptInteropTests
     {
         string python = ExternalProgram.Require("python3");
         int port = Loopback.FreePort();
-        await using PeerProcess server = PeerProcess.Start(python, ["-u", ScriptOnPort("serveur_py3.py", port)]);
+        await using PeerProcess server = PeerProcess.Start(python, ["-u", SeedScript.OnPort("serveur_py3.py", port)]);
         await server.WaitForOutputAsync("Serveur prêt, en attente de requêtes...");
         await using PeerProcess client = MarcelCli.Start(["connect", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), "--eol", "none"], French);
 

@@ -56,10 +56,7 @@ public class SampleInteropTests
         int port = Loopback.FreePort();
         await using PeerProcess server = StartSample("ServeurElementaire", port);
         await server.WaitForOutputAsync("Serveur prêt");
-        string script = Path.Combine(Path.GetTempPath(), $"marcel-{Guid.NewGuid():N}-client.py");
-        File.WriteAllText(script, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "python", "client_py3.py"))
-            .Replace("PORT = 50000", "PORT = " + port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
-        await using PeerProcess client = PeerProcess.Start(python, ["-u", script]);
+        await using PeerProcess client = PeerProcess.Start(python, ["-u", SeedScript.OnPort("client_py3.py", port)]);
         await client.WaitForOutputAsync("C> ");
         await client.WriteLineAsync("FIN");
         await server.WaitForOutputAsync("C> FIN\nConnexion interrompue.");
