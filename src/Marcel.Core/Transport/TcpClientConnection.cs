@@ -97,7 +97,18 @@ public sealed class TcpClientConnection : IDuplexPipe, IAsyncDisposable
     /// <summary>Closes the socket and waits for the receive loop to end.</summary>
     public async ValueTask DisposeAsync()
     {
-        await Output.CompleteAsync();
+        try
+        {
+            await Output.CompleteAsync(); // Flushes what a failed send left behind: it fails again if the server is gone.
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The server vanished: there is no one left to flush to.
+        }
+
+        // The receive loop may be parked on a full pipe nobody reads any more (a flood ended by a line over the maximum):
+        // completing the reader releases it; closing the socket releases a loop parked on the socket.
+        await _received.Reader.CompleteAsync();
         _socket.Close();
         await _stream.DisposeAsync();
         await _receiveLoop;
