@@ -4,11 +4,12 @@ namespace Marcel.Core.Hosting;
 public sealed record ServerLimits
 {
     /// <summary>
-    /// Connections held at once (waiting, talking, or in a TLS handshake). Past it a newcomer is told the server is busy
-    /// and closed. Default 1000, and never more than the process's file-descriptor limit leaves room for
-    /// (see <see cref="FileDescriptorBudget"/>); at most <see cref="MaxConnectionsCap"/>.
+    /// Connections held at once (waiting, talking), a backstop under the servers' own limits such as the chat's
+    /// <c>--max-clients</c>. Past it a newcomer is told the server is busy and closed. Default 20,000, and never more
+    /// than the process's file-descriptor limit leaves room for (see <see cref="FileDescriptorBudget"/>); at most
+    /// <see cref="MaxConnectionsCap"/>.
     /// </summary>
-    public int MaxConnections { get; init; } = 1000;
+    public int MaxConnections { get; init; } = 20_000;
 
     /// <summary>Hard cap on <see cref="MaxConnections"/>.</summary>
     public const int MaxConnectionsCap = 100_000;
