@@ -11,4 +11,8 @@ public class SafeTextTests
     [Fact]
     public void Escape_bell_carriage_return_and_C1_controls_become_visible_symbols() =>
         Assert.Equal("\u241b[2J\u2407\u240dx\\u009b", SafeText.ForTerminal("\u001b[2J\u0007\rx\u009b"));
+
+    [Fact]
+    public void Bidirectional_overrides_and_isolates_are_shown_as_escapes_so_text_cannot_be_reordered() =>
+        Assert.Equal("admin\\u202egnp.exe \\u2066x\\u2069", SafeText.ForTerminal("admin\u202egnp.exe \u2066x\u2069"));
 }
