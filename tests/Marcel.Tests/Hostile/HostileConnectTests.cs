@@ -11,9 +11,7 @@ public class HostileConnectTests
     [Fact]
     public async Task An_endless_line_from_the_server_ends_the_client_with_exit_4_long_before_100_MB()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = Listen(out int port);
         await using PeerProcess client = MarcelCli.Start("connect", "127.0.0.1", Port(port));
         using Socket server = await listener.AcceptSocketAsync(Timeouts.StepToken());
         long sent = await FloodAsync(server, 100L * 1024 * 1024);
@@ -25,9 +23,7 @@ public class HostileConnectTests
     [Fact]
     public async Task Garbage_from_the_server_is_shown_harmlessly_and_its_close_ends_the_client_with_exit_0()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = Listen(out int port);
         await using PeerProcess client = MarcelCli.Start("connect", "127.0.0.1", Port(port));
         using (Socket server = await listener.AcceptSocketAsync(Timeouts.StepToken()))
         {
@@ -51,16 +47,13 @@ public class HostileConnectTests
     [Fact]
     public async Task A_server_that_vanishes_with_a_reset_mid_conversation_ends_the_client_promptly()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = Listen(out int port);
         await using PeerProcess client = MarcelCli.Start("connect", "127.0.0.1", Port(port));
         using (Socket server = await listener.AcceptSocketAsync(Timeouts.StepToken()))
         {
             await server.SendAsync("hello then gone\n"u8.ToArray(), Timeouts.StepToken());
             await client.WaitForOutputAsync("S> hello then gone\n");
-            server.LingerState = new LingerOption(true, 0);
-            server.Close();
+            Vanish(server);
         }
 
         Assert.Equal(0, await client.WaitForExitAsync(TimeSpan.FromSeconds(10)));
@@ -71,17 +64,14 @@ public class HostileConnectTests
     [Fact]
     public async Task A_server_that_vanishes_while_the_client_is_still_typing_ends_it_without_a_hang()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = Listen(out int port);
         await using PeerProcess client = MarcelCli.Start("connect", "127.0.0.1", Port(port));
         using (Socket server = await listener.AcceptSocketAsync(Timeouts.StepToken()))
         {
             await client.WriteLineAsync("first");
             byte[] buffer = new byte[64];
             Assert.True(await server.ReceiveAsync(buffer, SocketFlags.None, Timeouts.StepToken()) > 0);
-            server.LingerState = new LingerOption(true, 0);
-            server.Close();
+            Vanish(server);
         }
 
         try
@@ -120,6 +110,21 @@ public class HostileConnectTests
         }
 
         return sent;
+    }
+
+    private static TcpListener Listen(out int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        return listener;
+    }
+
+    /// <summary>Resets the connection (RST): the server vanishes as if its machine had died.</summary>
+    private static void Vanish(Socket server)
+    {
+        server.LingerState = new LingerOption(true, 0);
+        server.Close();
     }
 
     private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
