@@ -17,6 +17,7 @@ internal sealed class WellBehavedClient(int id)
     private readonly object _gate = new();
     private NetworkStream? _stream;
     private Task _reading = Task.CompletedTask;
+    private volatile bool _closing;
 
     public int Id => id;
 
@@ -66,6 +67,7 @@ internal sealed class WellBehavedClient(int id)
 
     public async Task CloseAsync()
     {
+        _closing = true;
         _socket.Shutdown(SocketShutdown.Both);
         await _stream!.DisposeAsync();
         await _reading.ContinueWith(_ => { }, TaskScheduler.Default);
@@ -81,7 +83,7 @@ internal sealed class WellBehavedClient(int id)
                 Record(line);
             }
 
-            Dropped = true;
+            Dropped = !_closing;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
         {
