@@ -26,18 +26,21 @@ await using (server)
     faults.AddRange(Enumerable.Range(0, settings.Garbage).Select(_ => FaultyClients.GarbageAsync(port, stopFaults.Token)));
     await Task.Delay(TimeSpan.FromSeconds(3), cancel.Token); // Joins settle.
 
-    var samples = new List<(TimeSpan At, long RssKiB, int Fds)>();
+    var samples = new List<(TimeSpan At, long RssKiB, int Fds, long ManagedKiB)>();
     var clock = Stopwatch.StartNew();
     DateTime until = DateTime.UtcNow + settings.Duration;
     Task speaking = Task.WhenAll(clients.Select(c => c.SendAsync(settings.Rate, until, cancel.Token)));
-    samples.Add((clock.Elapsed, server.Sample().RssKiB, server.Sample().Descriptors));
+    server.RequestStats();
+    await Task.Delay(500, cancel.Token);
+    samples.Add((clock.Elapsed, server.Sample().RssKiB, server.Sample().Descriptors, server.ManagedKiB));
     while (!speaking.IsCompleted)
     {
         await Task.WhenAny(speaking, Task.Delay(settings.Sample, cancel.Token));
         if (server.HasExited) break;
+        server.RequestStats(); // Answered within the next interval: each sample shows the heap as of the previous one.
         (long rss, int fds) = server.Sample();
-        samples.Add((clock.Elapsed, rss, fds));
-        Console.Error.WriteLine($"{clock.Elapsed:mm\\:ss} rss={rss / 1024} MiB fds={fds} sent={clients.Sum(c => c.Sent)} resets={FaultyClients.Resets}");
+        samples.Add((clock.Elapsed, rss, fds, server.ManagedKiB));
+        Console.Error.WriteLine($"{clock.Elapsed:mm\\:ss} rss={rss / 1024} MiB managed={server.ManagedKiB / 1024} MiB fds={fds} sent={clients.Sum(c => c.Sent)} resets={FaultyClients.Resets}");
     }
 
     await speaking;
@@ -65,7 +68,7 @@ await using (server)
 }
 
 static void Report(SoakSettings s, TimeSpan spoke, List<WellBehavedClient> clients, long expected, long delivered, long lost,
-    List<(TimeSpan At, long RssKiB, int Fds)> samples, long endRss, int endFds, int afterFds, bool crashed)
+    List<(TimeSpan At, long RssKiB, int Fds, long ManagedKiB)> samples, long endRss, int endFds, int afterFds, bool crashed)
 {
     long sent = clients.Sum(c => c.Sent);
     long firstRss = samples.Count > 1 ? samples[1].RssKiB : samples[0].RssKiB; // After the first interval: warmed up.
@@ -82,10 +85,10 @@ static void Report(SoakSettings s, TimeSpan spoke, List<WellBehavedClient> clien
     Console.WriteLine();
     Console.WriteLine($"Memory (VmRSS): {firstRss / 1024} MiB after warm-up, {maxRss / 1024} MiB peak, {endRss / 1024} MiB at the end; second-half slope {slope:+0.00;-0.00} MiB/min. Descriptors: {samples[0].Fds} at start, {endFds} at the end with everyone connected, {afterFds} once the well-behaved clients left.");
     Console.WriteLine();
-    Console.WriteLine("| t | VmRSS MiB | descriptors |");
-    Console.WriteLine("|---|---|---|");
-    foreach ((TimeSpan at, long rss, int fds) in samples)
+    Console.WriteLine("| t | VmRSS MiB | managed heap MiB (/stats) | descriptors |");
+    Console.WriteLine("|---|---|---|---|");
+    foreach ((TimeSpan at, long rss, int fds, long managed) in samples)
     {
-        Console.WriteLine($"| {at:mm\\:ss} | {rss / 1024.0:F1} | {fds} |");
+        Console.WriteLine($"| {at:mm\\:ss} | {rss / 1024.0:F1} | {(managed < 0 ? "-" : (managed / 1024.0).ToString("F1"))} | {fds} |");
     }
 }

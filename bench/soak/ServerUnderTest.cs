@@ -10,6 +10,7 @@ internal sealed partial class ServerUnderTest : IAsyncDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _outputLines;
+    private long _managedKiB = -1;
 
     private ServerUnderTest(Process process) => _process = process;
 
@@ -18,6 +19,23 @@ internal sealed partial class ServerUnderTest : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     public long OutputLines => Interlocked.Read(ref _outputLines);
+
+    /// <summary>The managed heap as the chat's operator command <c>/stats</c> last reported it, in KiB; -1 when unknown.</summary>
+    public long ManagedKiB => Interlocked.Read(ref _managedKiB);
+
+    /// <summary>Asks marcel's chat console for <c>/stats</c>; the answer updates <see cref="ManagedKiB"/>.</summary>
+    public void RequestStats()
+    {
+        try
+        {
+            _process.StandardInput.WriteLine("/stats");
+            _process.StandardInput.Flush();
+        }
+        catch (IOException)
+        {
+            // The server is gone: the next sample says so.
+        }
+    }
 
     /// <summary>marcel serve --chat, or ncat --chat (the anchor), on a loopback port.</summary>
     public static async Task<(ServerUnderTest Server, int Port)> StartAsync(SoakSettings settings)
@@ -75,6 +93,11 @@ internal sealed partial class ServerUnderTest : IAsyncDisposable
             while (await _process.StandardOutput.ReadLineAsync() is { } line)
             {
                 Interlocked.Increment(ref _outputLines);
+                if (ManagedLine().Match(line) is { Success: true } stats)
+                {
+                    Interlocked.Exchange(ref _managedKiB, long.Parse(stats.Groups[1].Value, CultureInfo.InvariantCulture));
+                }
+
                 if (!_port.Task.IsCompleted && ListeningLine().Match(line) is { Success: true } m)
                 {
                     _port.TrySetResult(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
@@ -99,6 +122,9 @@ internal sealed partial class ServerUnderTest : IAsyncDisposable
 
     [GeneratedRegex(@"VmRSS:\s+(\d+)")]
     private static partial Regex RssLine();
+
+    [GeneratedRegex(@"managed memory: (\d+) KiB")]
+    private static partial Regex ManagedLine();
 
     [GeneratedRegex(@"127\.0\.0\.1:(\d+)")]
     private static partial Regex ListeningLine();
