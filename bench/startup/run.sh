@@ -103,7 +103,7 @@ with open(jobs_file) as f:
     for i, line in enumerate(f, 1):
         job, label, cmd = line.rstrip("\n").split("\t")
         if not os.path.exists(os.path.join(work, f"{i}.json")):
-            print(f"| {job} | {label} | failed (see stderr) | | | | | |")
+            rows.append(dict(job=job, label=label, failed=True))
             continue
         r = json.load(open(os.path.join(work, f"{i}.json")))["results"][0]
         rss = int(open(os.path.join(work, f"{i}.rss")).read().strip() or 0)
@@ -118,12 +118,17 @@ print("| job | command | median ms | mean ± σ ms | min ms | peak RSS MiB | vs 
 print("|---|---|---:|---:|---:|---:|---:|---:|")
 verdicts = []
 for r in rows:
+    if r.get("failed"):
+        print(f"| {r['job']} | {r['label']} | failed (see stderr) | | | | | |")
+        continue
     anchor = by.get((r["job"], anchors[r["job"]]))
+    if anchor and anchor.get("failed"):
+        anchor = None
     vs = f"{r['median'] / anchor['median']:.2f}×" if anchor and anchor is not r else "anchor" if anchor is r else ""
     speedup = ""
     if r["label"].endswith("(AOT)"):
         j = by.get((r["job"], r["label"].replace("(AOT)", "(JIT)")))
-        if j:
+        if j and not j.get("failed") and anchor:
             speedup = f"{j['median'] / r['median']:.1f}×"
             verdicts.append(f"- {r['job']}: AOT {r['median']:.1f} ms vs {anchors[r['job']]} {anchor['median']:.1f} ms "
                             f"({'at or under' if r['median'] <= anchor['median'] else 'OVER'} the anchor); "
