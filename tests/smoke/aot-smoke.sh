@@ -98,5 +98,16 @@ else
   skip "fetch (marcel fetch --help shows no fetch usage: the command is not in this build)"
 fi
 
+# 5. Shell completion through completion/marcel.bash, the way bash calls it.
+completion=$(bash -c '
+  . "$1"; line="$2 serve --e"
+  COMP_LINE=$line COMP_POINT=${#line} COMP_WORDS=("$2" serve --e) COMP_CWORD=2
+  _marcel; printf "%s\n" "${COMPREPLY[@]}"' _ "$(dirname "$0")/../../completion/marcel.bash" "$marcel" 2>&1)
+if [ "$completion" = "--eol" ]; then
+  ok "bash completion: marcel serve --e<TAB> gives --eol"
+else
+  not_ok "bash completion: marcel serve --e<TAB> gives --eol" "$completion"
+fi
+
 echo "smoke: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -25,6 +25,7 @@ public class VersionAndCompletionTests
         string suggestions = await RunAsync("[suggest:9]", "marcel se");
 
         Assert.Contains("serve", suggestions.Split('\n'));
+        Assert.DoesNotContain("connect", suggestions.Split('\n'));
     }
 
     [Fact]
