@@ -28,8 +28,9 @@ public class HelpTests
         {
             string receivedPath = Path.ChangeExtension(approvedPath, ".received.txt");
             await File.WriteAllTextAsync(receivedPath, received, TestContext.Current.CancellationToken);
-            Assert.Fail($"The help of 'marcel {command}' ({language}) changed. If the change is wanted, copy\n  {receivedPath}\n"
-                + $"over tests/Marcel.Tests/Cli/Approved/{command}.{language}.txt.\n--- received:\n{received}");
+            Assert.Fail($"The help of 'marcel {command}' ({language}) changed. If the change is wanted, run "
+                + $"tests/Marcel.Tests/Cli/approve.sh (it copies\n  {receivedPath}\nover tests/Marcel.Tests/Cli/Approved/{command}.{language}.txt)."
+                + $"\n--- received:\n{received}");
         }
     }
 
