@@ -78,16 +78,27 @@ else
   echo "marcel fetch is not in this build: the fetch job is left out." >&2
 fi
 
-# Wall time: hyperfine without a shell (-N), stdin and stdout on /dev/null, a few warm-up runs (page cache).
+load_before=$(cut -d" " -f1-3 /proc/loadavg)
+# Wall time: hyperfine without a shell (-N), stdin and stdout on /dev/null, warm-up runs first (page cache). The runs
+# are spread over 5 rounds that go through every command in turn, so a burst of load on a shared machine falls on all.
+rounds=5
+per_round=$(( (runs + rounds - 1) / rounds ))
+for round in $(seq "$rounds"); do
+  echo "  round $round/$rounds" >&2
+  i=0
+  while IFS=$'\t' read -r job label cmd; do
+    i=$((i + 1))
+    [ -e "$work/$i.failed" ] && continue
+    if ! hyperfine -N --style none --warmup 2 --runs "$per_round" --export-json "$work/$i.$round.json" "$cmd" >"$work/$i.log" 2>&1; then
+      touch "$work/$i.failed"; echo "    failed: $cmd" >&2; sed 's/^/    /' "$work/$i.log" | tail -n 5 >&2
+    fi
+  done <"$jobs_file"
+done
+
+# Peak RSS: the median of 5 runs under GNU time.
 i=0
 while IFS=$'\t' read -r job label cmd; do
   i=$((i + 1))
-  echo "  $label" >&2
-  if ! hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$work/$i.json" "$cmd" >"$work/$i.log" 2>&1; then
-    rm -f "$work/$i.json"; echo "    failed: $cmd" >&2; sed 's/^/    /' "$work/$i.log" | tail -n 5 >&2
-    continue
-  fi
-  # Peak RSS: the median of 5 runs under GNU time.
   for _ in 1 2 3 4 5; do
     # shellcheck disable=SC2086
     /usr/bin/time -f %M -o "$work/rss" $cmd </dev/null >/dev/null 2>&1 || true
@@ -95,25 +106,27 @@ while IFS=$'\t' read -r job label cmd; do
   done | sort -n | sed -n 3p >"$work/$i.rss"
 done <"$jobs_file"
 
-python3 - "$jobs_file" "$work" "$aot" "$jit" "$runs" <<'PY'
-import json, os, sys, glob
-jobs_file, work, aot, jit, runs = sys.argv[1:]
+load_after=$(cut -d" " -f1-3 /proc/loadavg)
+python3 - "$jobs_file" "$work" "$aot" "$jit" "$runs" "$load_before" "$load_after" <<'PY'
+import glob, json, os, statistics, sys
+jobs_file, work, aot, jit, runs, load_before, load_after = sys.argv[1:]
 rows = []
 with open(jobs_file) as f:
     for i, line in enumerate(f, 1):
         job, label, cmd = line.rstrip("\n").split("\t")
-        if not os.path.exists(os.path.join(work, f"{i}.json")):
+        if os.path.exists(os.path.join(work, f"{i}.failed")):
             rows.append(dict(job=job, label=label, failed=True))
             continue
-        r = json.load(open(os.path.join(work, f"{i}.json")))["results"][0]
+        times = [t * 1000 for p in sorted(glob.glob(os.path.join(work, f"{i}.*.json")))
+                 for t in json.load(open(p))["results"][0]["times"]]
         rss = int(open(os.path.join(work, f"{i}.rss")).read().strip() or 0)
-        rows.append(dict(job=job, label=label, median=r["median"] * 1000, mean=r["mean"] * 1000,
-                         sd=r["stddev"] * 1000, min=r["min"] * 1000, rss=rss / 1024))
+        rows.append(dict(job=job, label=label, median=statistics.median(times), mean=statistics.mean(times),
+                         sd=statistics.stdev(times), min=min(times), rss=rss / 1024, n=len(times)))
 
 # The issue's target: at or under curl's time on each job (nc is shown beside it for the connect job).
 anchors = {"version": "curl --version", "connect": "curl telnet:// (read FIN, exit)", "fetch": "curl -s URL"}
 by = {(r["job"], r["label"]): r for r in rows}
-print(f"\n### Start-up, whole process ({runs} runs each, median)\n")
+print(f"\n### Start-up, whole process ({runs} runs each, median; {os.cpu_count()} CPUs, load average {load_before} before, {load_after} after)\n")
 print("| job | command | median ms | mean ± σ ms | min ms | peak RSS MiB | vs anchor | JIT ÷ AOT |")
 print("|---|---|---:|---:|---:|---:|---:|---:|")
 verdicts = []
