@@ -92,6 +92,7 @@ internal static class ConnectCommand
         await using (connection)
         {
             terminal.WriteLine(Strings.Connected);
+            terminal.SetPrompt("C> ");
             var line = new LineConnection(connection, options.Lines, connection.RemoteEndPoint);
             ClientEnd end;
             try

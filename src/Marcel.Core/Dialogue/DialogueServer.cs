@@ -19,7 +19,7 @@ public sealed class DialogueServer
     private readonly IDialogueOperator _operator;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<WaitingClient> _waiting = Channel.CreateUnbounded<WaitingClient>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<WaitingClient> _waiting = Channel.CreateUnbounded<WaitingClient>();
     private int _idle;
 
     /// <summary>Creates a server that talks through <paramref name="console"/>.</summary>
@@ -63,8 +63,16 @@ public sealed class DialogueServer
             {
                 _operator.Ready();
                 WaitingClient client = await NextClientAsync(stopping);
-                ConversationEnd end = await ConverseAsync(client.Connection, stopping);
-                client.Finish();
+                ConversationEnd end;
+                try
+                {
+                    end = await ConverseAsync(client.Connection, stopping);
+                }
+                finally
+                {
+                    client.Finish();
+                }
+
                 if (end == ConversationEnd.Shutdown || stopping.IsCancellationRequested)
                 {
                     break;
@@ -124,6 +132,7 @@ public sealed class DialogueServer
         if (end == ConversationEnd.ClientTooLong)
         {
             await line.SendAsync(Format(Strings.LineTooLongNotice, _options.Lines.MaxLineBytes), CancellationToken.None);
+            await line.DiscardInputAsync(TimeSpan.FromSeconds(1));
         }
         else
         {

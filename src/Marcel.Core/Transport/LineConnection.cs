@@ -63,6 +63,36 @@ public sealed class LineConnection
         }
     }
 
+    /// <summary>
+    /// Reads and drops what the peer still sends, until it stops or <paramref name="limit"/> passes. Used before closing
+    /// on a peer that floods us: closing a socket with unread input sends a reset, which can destroy the notice we
+    /// just sent before the peer reads it.
+    /// </summary>
+    public async ValueTask DiscardInputAsync(TimeSpan limit)
+    {
+        using var deadline = new CancellationTokenSource(limit);
+        try
+        {
+            while (true)
+            {
+                ReadResult read = await _transport.Input.ReadAsync(deadline.Token);
+                _transport.Input.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted || read.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The peer kept sending: it gets the reset it asked for.
+        }
+        catch (InvalidOperationException)
+        {
+            // Input already completed.
+        }
+    }
+
     /// <summary>Flushes what was sent and closes our side; reading stops too.</summary>
     public async ValueTask CompleteAsync(Exception? error = null)
     {

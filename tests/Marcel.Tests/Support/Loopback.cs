@@ -25,4 +25,13 @@ internal static class Loopback
         port = ((IPEndPoint)holder.LocalEndPoint!).Port;
         return holder;
     }
+
+    /// <summary>A started listener on 127.0.0.1 and a free port, for tests that play the server by hand.</summary>
+    public static TcpListener Listen(out int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        return listener;
+    }
 }

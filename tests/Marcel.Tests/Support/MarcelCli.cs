@@ -1,7 +1,7 @@
 namespace Marcel.Tests.Support;
 
 /// <summary>Runs the real <c>marcel</c> command, as built next to the tests.</summary>
-internal static class Marcel
+internal static class MarcelCli
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "marcel.dll");
 
