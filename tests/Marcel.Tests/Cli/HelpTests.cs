@@ -79,7 +79,7 @@ public class HelpTests
     /// <summary>Runs <c>marcel --lang LANGUAGE [COMMAND] --help</c> and returns stdout.</summary>
     internal static async Task<string> HelpAsync(string language, params string[] command)
     {
-        await using PeerProcess marcel = Support.Marcel.Start(["--lang", language, .. command, "--help"]);
+        await using PeerProcess marcel = MarcelCli.Start(["--lang", language, .. command, "--help"]);
         int exitCode = await marcel.WaitForExitAsync();
         Assert.True(exitCode == 0, $"help exited with {exitCode}\n{marcel}");
         return marcel.Output;

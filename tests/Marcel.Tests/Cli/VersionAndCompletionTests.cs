@@ -38,7 +38,7 @@ public class VersionAndCompletionTests
 
     private static async Task<string> RunAsync(params string[] arguments)
     {
-        await using PeerProcess marcel = Support.Marcel.Start(arguments);
+        await using PeerProcess marcel = MarcelCli.Start(arguments);
         int exitCode = await marcel.WaitForExitAsync();
         Assert.True(exitCode == 0, $"marcel exited with {exitCode}\n{marcel}");
         return marcel.Output.ReplaceLineEndings("\n");
