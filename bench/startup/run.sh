@@ -117,22 +117,24 @@ with open(jobs_file) as f:
         if os.path.exists(os.path.join(work, f"{i}.failed")):
             rows.append(dict(job=job, label=label, failed=True))
             continue
-        times = [t * 1000 for p in sorted(glob.glob(os.path.join(work, f"{i}.*.json")))
-                 for t in json.load(open(p))["results"][0]["times"]]
+        results = [json.load(open(p))["results"][0] for p in sorted(glob.glob(os.path.join(work, f"{i}.*.json")))]
+        times = [t * 1000 for r in results for t in r["times"]]
+        # CPU time (user + system, mean per run): the work done, which a loaded machine disturbs less than wall time.
+        cpu = statistics.mean((r["user"] + r["system"]) * 1000 for r in results)
         rss = int(open(os.path.join(work, f"{i}.rss")).read().strip() or 0)
         rows.append(dict(job=job, label=label, median=statistics.median(times), mean=statistics.mean(times),
-                         sd=statistics.stdev(times), min=min(times), rss=rss / 1024, n=len(times)))
+                         sd=statistics.stdev(times), min=min(times), cpu=cpu, rss=rss / 1024, n=len(times)))
 
 # The target: at or under curl's time on each job (nc is shown beside it for the connect job).
 anchors = {"version": "curl --version", "connect": "curl telnet:// (read FIN, exit)", "fetch": "curl -s URL"}
 by = {(r["job"], r["label"]): r for r in rows}
 print(f"\n### Start-up, whole process ({runs} runs each, median; {os.cpu_count()} CPUs, load average {load_before} before, {load_after} after)\n")
-print("| job | command | median ms | mean ± σ ms | min ms | peak RSS MiB | vs anchor | JIT ÷ AOT |")
-print("|---|---|---:|---:|---:|---:|---:|---:|")
+print("| job | command | median ms | mean ± σ ms | min ms | CPU ms | peak RSS MiB | vs anchor | JIT ÷ AOT |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 verdicts = []
 for r in rows:
     if r.get("failed"):
-        print(f"| {r['job']} | {r['label']} | failed (see stderr) | | | | | |")
+        print(f"| {r['job']} | {r['label']} | failed (see stderr) | | | | | | |")
         continue
     anchor = by.get((r["job"], anchors[r["job"]]))
     if anchor and anchor.get("failed"):
@@ -146,7 +148,7 @@ for r in rows:
             verdicts.append(f"- {r['job']}: AOT {r['median']:.1f} ms vs {anchors[r['job']]} {anchor['median']:.1f} ms "
                             f"({'at or under' if r['median'] <= anchor['median'] else 'OVER'} the anchor); "
                             f"JIT/AOT {j['median'] / r['median']:.1f}× ({'≥' if j['median'] / r['median'] >= 5 else 'UNDER'} 5×)")
-    print(f"| {r['job']} | {r['label']} | {r['median']:.1f} | {r['mean']:.1f} ± {r['sd']:.1f} | {r['min']:.1f} | {r['rss']:.1f} | {vs} | {speedup} |")
+    print(f"| {r['job']} | {r['label']} | {r['median']:.1f} | {r['mean']:.1f} ± {r['sd']:.1f} | {r['min']:.1f} | {r['cpu']:.1f} | {r['rss']:.1f} | {vs} | {speedup} |")
 
 def size(path): return os.path.getsize(path) / 1024 / 1024
 jit_dir = os.path.dirname(jit)
