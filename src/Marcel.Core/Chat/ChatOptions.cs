@@ -25,9 +25,10 @@ public sealed record ChatOptions
 
     /// <summary>
     /// Bytes waiting to be sent to one client beyond which it is disconnected as too slow (the room is told).
-    /// Default 1 MiB; at most <see cref="MaxQueueBytesCap"/>.
+    /// Lines are shared between receivers, so this bounds the memory a slow client pins, not a copy per client.
+    /// Default 4 MiB; at most <see cref="MaxQueueBytesCap"/>.
     /// </summary>
-    public int MaxQueueBytes { get; init; } = 1024 * 1024;
+    public int MaxQueueBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>
     /// Joins and leaves within this window are announced together ("N people joined: a, b, c and N-3 others"),
