@@ -18,6 +18,9 @@ public enum ChatCommandKind
     /// <summary><c>/kick NAME</c>: the operator removes someone (clients are told it is unknown to them).</summary>
     Kick,
 
+    /// <summary><c>/stats</c>: the operator's counters (connections, members, memory); unknown to clients.</summary>
+    Stats,
+
     /// <summary>Any other <c>/word</c>: answered privately, never broadcast. The argument is the command as typed.</summary>
     Unknown,
 }

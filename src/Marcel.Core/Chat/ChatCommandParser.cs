@@ -61,6 +61,7 @@ public static class ChatCommandParser
         if (word.Equals("help", StringComparison.OrdinalIgnoreCase)) return ChatCommandKind.Help;
         if (word.Equals("quit", StringComparison.OrdinalIgnoreCase)) return ChatCommandKind.Quit;
         if (word.Equals("kick", StringComparison.OrdinalIgnoreCase)) return ChatCommandKind.Kick;
+        if (word.Equals("stats", StringComparison.OrdinalIgnoreCase)) return ChatCommandKind.Stats;
         return ChatCommandKind.Unknown;
     }
 }

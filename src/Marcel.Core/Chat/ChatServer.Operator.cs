@@ -66,6 +66,11 @@ public sealed partial class ChatServer
             case ChatCommandKind.Kick:
                 Kick(command.Argument);
                 break;
+            case ChatCommandKind.Stats:
+                // A full collection first, so the figure shows what is really held (a leak), not garbage awaiting the GC.
+                long heap = GC.GetTotalMemory(forceFullCollection: true);
+                _operator.Happened(Format(ChatStrings.OpStats, ConnectionCount, MemberCount, heap / 1024));
+                break;
             case ChatCommandKind.Help:
                 _operator.Happened(Format(ChatStrings.OpHelp, _options.Name));
                 break;

@@ -126,8 +126,14 @@ public sealed partial class ChatServer
                 Tell(member, ChatStrings.Help.Split('\n'));
                 break;
             default:
-                // /kick is the operator's: to a client it is as unknown as any other word.
-                Tell(member, [Format(ChatStrings.UnknownCommand, command.Kind == ChatCommandKind.Kick ? "/kick" : command.Argument)]);
+                // /kick and /stats are the operator's: to a client they are as unknown as any other word.
+                string word = command.Kind switch
+                {
+                    ChatCommandKind.Kick => "/kick",
+                    ChatCommandKind.Stats => "/stats",
+                    _ => command.Argument,
+                };
+                Tell(member, [Format(ChatStrings.UnknownCommand, word)]);
                 break;
         }
 

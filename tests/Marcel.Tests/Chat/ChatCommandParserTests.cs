@@ -15,6 +15,7 @@ public class ChatCommandParserTests
     [InlineData(" fin ", ChatCommandKind.Quit, "")]
     [InlineData("/kick user3", ChatCommandKind.Kick, "user3")]
     [InlineData("/dance now", ChatCommandKind.Unknown, "/dance")]
+    [InlineData("/stats", ChatCommandKind.Stats, "")]
     [InlineData("/", ChatCommandKind.Unknown, "/")]
     public void Commands_are_recognised_with_their_argument(string line, ChatCommandKind kind, string argument)
     {
