@@ -12,10 +12,17 @@ namespace ChatLoad;
 /// </summary>
 internal sealed class LoadClient : IDisposable
 {
+    /// <summary>Connections opened at once: small, because ncat listens with a short backlog and a full backlog
+    /// silently drops handshakes (the client believes it is connected; the server never accepts it).</summary>
+    private const int ConnectBatch = 8;
+
+    private static long s_allLines;
+
     private static ReadOnlySpan<byte> Marker => "#L "u8;
 
     private readonly long[] _received;
     private readonly long[] _next;
+    private readonly long[] _arrivedCorrupt;
     private readonly TaskCompletionSource _firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _receiving = Task.CompletedTask;
 
@@ -25,6 +32,7 @@ internal sealed class LoadClient : IDisposable
         Index = index;
         _received = new long[senders];
         _next = new long[senders];
+        _arrivedCorrupt = new long[senders];
     }
 
     public Socket Socket { get; }
@@ -41,7 +49,14 @@ internal sealed class LoadClient : IDisposable
 
     public Task FirstLine => _firstLine.Task;
 
+    /// <summary>Lines from <paramref name="sender"/> that arrived intact.</summary>
     public long ReceivedFrom(int sender) => Volatile.Read(ref _received[sender]);
+
+    /// <summary>Lines from <paramref name="sender"/> that arrived, intact or with a broken prefix (for flow control).</summary>
+    public long ArrivedFrom(int sender) => Volatile.Read(ref _received[sender]) + Volatile.Read(ref _arrivedCorrupt[sender]);
+
+    /// <summary>Lines seen so far by all clients, to tell when a room has gone quiet.</summary>
+    public static long AllLines => Interlocked.Read(ref s_allLines);
 
     public static async Task<LoadClient?> ConnectAsync(int port, int index, int senders, Histogram? latencies)
     {
@@ -61,13 +76,13 @@ internal sealed class LoadClient : IDisposable
         return client;
     }
 
-    /// <summary>Connects <paramref name="count"/> clients, a few hundred at a time so the listen backlog never overflows.</summary>
+    /// <summary>Connects <paramref name="count"/> clients, a few at a time so the listen backlog never overflows.</summary>
     public static async Task<List<LoadClient>> ConnectManyAsync(int port, int count, int senders, Histogram? latencies, int firstIndex = 0)
     {
         var clients = new List<LoadClient>(count);
-        for (int start = 0; start < count; start += 250)
+        for (int start = 0; start < count; start += ConnectBatch)
         {
-            LoadClient?[] batch = await Task.WhenAll(Enumerable.Range(start, Math.Min(250, count - start))
+            LoadClient?[] batch = await Task.WhenAll(Enumerable.Range(start, Math.Min(ConnectBatch, count - start))
                 .Select(i => ConnectAsync(port, firstIndex + i, senders, latencies)));
             clients.AddRange(batch.OfType<LoadClient>());
         }
@@ -115,21 +130,32 @@ internal sealed class LoadClient : IDisposable
     private void OnLine(ReadOnlySpan<byte> line, Histogram? latencies)
     {
         Lines++;
+        Interlocked.Increment(ref s_allLines);
         _firstLine.TrySetResult();
         int at = line.IndexOf(Marker);
         if (at < 0) return;
 
         ReadOnlySpan<byte> payload = line[(at + Marker.Length)..];
-        if (!HasOnePrefix(line[..at]) || payload.IndexOf((byte)'<') >= 0 || !TryParse(payload, out int sender, out long seq, out long stamp) || sender >= _received.Length)
+        if (payload.IndexOf((byte)'<') >= 0 || !TryParse(payload, out int sender, out long seq, out long stamp) || sender >= _received.Length)
+        {
+            Corrupt++; // Spliced: another prefix landed inside the line. Its sender cannot be trusted.
+            return;
+        }
+
+        // A line whose prefix is missing or doubled arrived, but corrupted: it is counted apart, not as lost.
+        if (!HasOnePrefix(line[..at]))
         {
             Corrupt++;
-            return;
+            Volatile.Write(ref _arrivedCorrupt[sender], _arrivedCorrupt[sender] + 1);
+        }
+        else
+        {
+            Volatile.Write(ref _received[sender], _received[sender] + 1);
+            latencies?.Add(Stopwatch.GetElapsedTime(stamp).TotalMicroseconds);
         }
 
         if (seq != _next[sender]) OutOfOrder++;
         _next[sender] = seq + 1;
-        Volatile.Write(ref _received[sender], _received[sender] + 1);
-        latencies?.Add(Stopwatch.GetElapsedTime(stamp).TotalMicroseconds);
     }
 
     /// <summary>Exactly <c>&lt;name&gt; </c>: what ncat and marcel both put before a relayed line.</summary>

@@ -13,9 +13,8 @@ internal static class LoadRun
         var latencies = new Histogram();
         var connectClock = Stopwatch.StartNew();
         List<LoadClient> clients = await LoadClient.ConnectManyAsync(o.Port, o.Clients, o.Senders, latencies);
-        bool seated = await Task.WhenAll(clients.Select(c => c.FirstLine)).WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+        bool seated = await SettleAsync(clients);
         double seatSeconds = connectClock.Elapsed.TotalSeconds;
-        await Task.Delay(500); // Let join announcements settle before measuring.
         int alive = clients.Count(c => !c.Closed);
         if (clients.Count < o.Senders || alive < o.Senders || !ServerStats.Alive(o.ServerPid))
         {
@@ -37,7 +36,7 @@ internal static class LoadRun
 
         long expected = clients.Where(r => !r.Closed).Sum(r => Enumerable.Range(0, o.Senders).Where(s => s != r.Index).Sum(s => sent[s]));
         var drain = Stopwatch.StartNew();
-        while (Delivered(clients, o.Senders) < expected && drain.Elapsed < TimeSpan.FromSeconds(5) && clients.Any(c => !c.Closed))
+        while (Arrived(clients, o.Senders) < expected && drain.Elapsed < TimeSpan.FromSeconds(5) && clients.Any(c => !c.Closed))
         {
             await Task.Delay(5);
         }
@@ -45,18 +44,47 @@ internal static class LoadRun
         double elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         double cpu = ServerStats.CpuSeconds(o.ServerPid) - cpu0;
         long delivered = Delivered(clients, o.Senders);
+        long corrupt = clients.Sum(c => c.Corrupt);
         long expectedNow = clients.Sum(r => Enumerable.Range(0, o.Senders).Where(s => s != r.Index).Sum(s => sent[s]));
         Report(o, string.Create(CultureInfo.InvariantCulture,
-            $"connected={clients.Count} seat_s={seatSeconds:F1} sent={sent.Sum()} delivered={delivered} expected={expectedNow} loss={expectedNow - delivered} " +
-            $"corrupt={clients.Sum(c => c.Corrupt)} out_of_order={clients.Sum(c => c.OutOfOrder)} closed={clients.Count(c => c.Closed)} " +
+            $"connected={clients.Count} seated={seated} seat_s={seatSeconds:F1} sent={sent.Sum()} delivered={delivered} expected={expectedNow} loss={Math.Max(0, expectedNow - delivered - corrupt)} " +
+            $"corrupt={corrupt} out_of_order={clients.Sum(c => c.OutOfOrder)} closed={clients.Count(c => c.Closed)} " +
             $"lines_per_s={delivered / elapsed:F0} p50_ms={latencies.PercentileMs(0.50):F2} p99_ms={latencies.PercentileMs(0.99):F2} " +
             $"cpu_us_per_line={(delivered > 0 ? cpu * 1e6 / delivered : double.NaN):F2} server_alive={ServerStats.Alive(o.ServerPid)}"));
         foreach (LoadClient c in clients) c.Dispose();
         return 0;
     }
 
+    /// <summary>
+    /// Waits until every client has heard something and the room has been quiet for half a second (join
+    /// announcements done), or 3 quiet seconds pass with some clients still unheard (ncat greets nobody), or 60 s.
+    /// </summary>
+    private static async Task<bool> SettleAsync(List<LoadClient> clients)
+    {
+        var clock = Stopwatch.StartNew();
+        var quiet = Stopwatch.StartNew();
+        long lines = LoadClient.AllLines;
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50);
+            if (LoadClient.AllLines != lines)
+            {
+                lines = LoadClient.AllLines;
+                quiet.Restart();
+            }
+
+            bool all = clients.All(c => c.FirstLine.IsCompleted);
+            if ((all && quiet.Elapsed > TimeSpan.FromMilliseconds(500)) || quiet.Elapsed > TimeSpan.FromSeconds(3)) return all;
+        }
+
+        return false;
+    }
+
     private static long Delivered(List<LoadClient> clients, int senders) =>
         clients.Sum(c => Enumerable.Range(0, senders).Sum(s => c.ReceivedFrom(s)));
+
+    private static long Arrived(List<LoadClient> clients, int senders) =>
+        clients.Sum(c => Enumerable.Range(0, senders).Sum(s => c.ArrivedFrom(s)));
 
     /// <summary>One pacer for all senders: line g is due at start + g/rate and carries that time, so a late send shows as latency.</summary>
     private static async Task PacedAsync(Options o, List<LoadClient> clients, long[] sent)
@@ -86,7 +114,7 @@ internal static class LoadRun
         LoadClient[] receivers = clients.Where(c => c.Index != s && !c.Closed).ToArray();
         while (clock.Elapsed.TotalSeconds < o.Seconds)
         {
-            long slowest = receivers.Where(r => !r.Closed).Select(r => r.ReceivedFrom(s)).DefaultIfEmpty(Volatile.Read(ref sent[s])).Min();
+            long slowest = receivers.Where(r => !r.Closed).Select(r => r.ArrivedFrom(s)).DefaultIfEmpty(Volatile.Read(ref sent[s])).Min();
             if (Volatile.Read(ref sent[s]) - slowest + o.Batch > o.Window)
             {
                 await Task.Delay(1);

@@ -15,7 +15,7 @@ internal sealed record Options
     public int Batch { get; init; } = 64;
     public double Seconds { get; init; } = 3;
     /// <summary>Unthrottled mode: most lines a sender may have in flight (sent, not yet received by every receiver).</summary>
-    public int Window { get; init; } = 2048;
+    public int Window { get; init; } = 640;
     public int Rounds { get; init; } = 10;
 
     public static Options Parse(string[] args)
