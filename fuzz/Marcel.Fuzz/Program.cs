@@ -6,6 +6,7 @@ using SharpFuzz;
 Dictionary<string, Action<byte[]>> targets = new(StringComparer.Ordinal)
 {
     ["line"] = LineFramingTarget.Run,
+    ["chat"] = ChatCommandTarget.Run,
 };
 
 if (args.Length == 0 || !targets.TryGetValue(args[0], out Action<byte[]>? target))

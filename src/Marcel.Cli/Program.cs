@@ -17,6 +17,7 @@ var root = new RootCommand(CliStrings.RootDescription)
     ServeCommand.Create(),
     ConnectCommand.Create(),
 };
+BuiltInOptions.Customise(root);
 
 // Each command handles SIGINT/SIGTERM itself (TerminationSignal), to shut down gracefully with its own exit code.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

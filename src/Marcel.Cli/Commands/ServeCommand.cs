@@ -37,6 +37,11 @@ internal static class ServeCommand
         {
             Host, Port, Greeting, Name, KeepOpen, MaxLine, FlushDelay, Ending,
         };
+        foreach (Option chatOption in ChatServe.Options)
+        {
+            command.Options.Add(chatOption);
+        }
+
         TlsServeOptions.AddTo(command);
         command.SetAction(RunAsync);
         return command;
@@ -44,6 +49,11 @@ internal static class ServeCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        if (parse.GetValue(ChatServe.Chat))
+        {
+            return await ChatServe.RunAsync(parse, parse.GetValue(Host)!, parse.GetValue(Port), parse.GetValue(Name) ?? "Marcel", parse.GetValue(Greeting), CommonOptions.Lines(parse, MaxLine, FlushDelay, Ending));
+        }
+
         var options = new DialogueOptions
         {
             Name = parse.GetValue(Name) ?? "Marcel",
