@@ -50,6 +50,26 @@ public class TlsServeTests
     }
 
     [Fact]
+    public async Task The_chat_room_over_tls_relays_between_openssl_and_a_pinned_marcel_connect()
+    {
+        string openssl = ExternalProgram.Require("openssl");
+        PeerProcess server = MarcelCli.Start(["serve", "--chat", "--tls", "--host", "127.0.0.1", "--port", "0"], new Dictionary<string, string> { ["XDG_CONFIG_HOME"] = NewConfigFolder() });
+        await using (server)
+        {
+            int port = await MarcelCli.ListeningPortAsync(server);
+            string fingerprint = FingerprintIn(server.Output);
+            await using PeerProcess first = PeerProcess.Start(openssl, ["s_client", "-connect", $"127.0.0.1:{Text(port)}", "-quiet", "-verify_quiet"]);
+            await first.WaitForOutputAsync("Welcome to Marcel's chat room");
+            await using PeerProcess second = MarcelCli.Start("connect", "--tls", "--tls-fingerprint", fingerprint, "127.0.0.1", Text(port));
+            await first.WaitForOutputAsync(" joined.");
+            await second.WriteLineAsync("secret handshake done");
+            await first.WaitForOutputAsync("> secret handshake done\n");
+            await first.WriteLineAsync("and back");
+            await second.WaitForOutputAsync("> and back\n");
+        }
+    }
+
+    [Fact]
     public async Task The_self_signed_certificate_is_created_once_kept_owner_only_and_reused()
     {
         string config = NewConfigFolder();
