@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 ok()      { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok()  { echo "not ok - $1"; shift; for detail in "$@"; do sed 's/^/    /' <<<"$detail"; done; failed=$((failed + 1)); }
+not_ok()  { echo "not ok - $1"; shift; printf '%s\n' "$@" | sed 's/^/    /'; failed=$((failed + 1)); }
 skip()    { echo "skip - $1"; skipped=$((skipped + 1)); }
 
 # Waits (at most 15 s) until FILE contains text matching REGEX; prints the first match.
