@@ -76,6 +76,15 @@ else
   not_ok "serve --port 0 prints its address" "$(cat "$work/serve.out")"
 fi
 
+# 3b. A refused connection is one line on stderr and exit code 3, in French too (resources and ICU at work).
+closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+refused=$(timeout 10 "$marcel" --lang fr connect 127.0.0.1 "$closed" 2>&1 </dev/null); status=$?
+if [ "$status" -eq 3 ] && grep -q "connexion refusée" <<<"$refused"; then
+  ok "connect to a closed port: exit 3, \"$refused\""
+else
+  not_ok "connect to a closed port: exit 3 and a French message" "exit $status:" "$refused"
+fi
+
 # 4. fetch of a small local page, once `marcel fetch` exists (it is being built beside this script). An unknown
 # command with --help still exits 0 (System.CommandLine shows the root help), so the usage line must name it too.
 if fetch_help=$(timeout 10 "$marcel" fetch --help 2>&1) && grep -q '^  marcel fetch' <<<"$fetch_help"; then
