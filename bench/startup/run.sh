@@ -158,7 +158,7 @@ jit_files = [p for p in glob.glob(os.path.join(jit_dir, "*")) if os.path.isfile(
 print("\n### Size\n")
 print("| build | size | needs |")
 print("|---|---:|---|")
-print(f"| NativeAOT `marcel` (stripped, one file) | {size(aot):.1f} MiB | libc (+ libicu, libssl when used) |")
+print(f"| NativeAOT `marcel` (stripped, one file) | {size(aot):.1f} MiB | glibc, ICU (+ OpenSSL for TLS) |")
 print(f"| framework-dependent `marcel` (app files, no pdb) | {sum(map(os.path.getsize, jit_files)) / 1024 / 1024:.1f} MiB | the .NET 10 + ASP.NET Core runtimes |")
 print("\n### Targets\n")
 print("\n".join(verdicts))
