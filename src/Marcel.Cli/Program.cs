@@ -16,6 +16,7 @@ var root = new RootCommand(CliStrings.RootDescription)
     CommonOptions.Verbose,
     ServeCommand.Create(),
     ConnectCommand.Create(),
+    FetchCommand.Create(),
 };
 
 // Each command handles SIGINT/SIGTERM itself (TerminationSignal), to shut down gracefully with its own exit code.
