@@ -139,11 +139,13 @@ internal static class FetchCommand
             return new NetworkCredential(user[..colon], user[(colon + 1)..]);
         }
 
-        string? password = Environment.GetEnvironmentVariable("MARCEL_PROXY_PASSWORD")
+        string? password = NonEmpty(Environment.GetEnvironmentVariable("MARCEL_PROXY_PASSWORD"))
             ?? PasswordPrompt.Ask(Format(FetchHelp.PasswordPrompt, user))
             ?? throw new FetchException(FetchExitCodes.FailedInit, Format(FetchHelp.PasswordMissing, user));
         return new NetworkCredential(user, password);
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static TimeSpan? Seconds(double? value) => value is { } s and > 0 ? TimeSpan.FromSeconds(s) : null;
 

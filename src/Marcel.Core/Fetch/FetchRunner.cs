@@ -185,7 +185,9 @@ public sealed class FetchRunner
             {
                 try
                 {
-                    await sink.WriteAsync(buffer.AsMemory(0, read), token);
+                    // Synchronous on purpose: stdout and files are local; an async write on a synchronous
+                    // stream or file handle only adds a thread-pool hop and a Task per chunk.
+                    sink.Write(buffer, 0, read);
                 }
                 catch (IOException e)
                 {
