@@ -15,6 +15,15 @@ internal sealed class AtomicFile : IAsyncDisposable
     public AtomicFile(string target)
     {
         _target = Path.GetFullPath(target);
+        if (IsDevice(_target))
+        {
+            // /dev/null, /dev/stdout, /dev/fd/N: a rename would replace the device node with a plain file.
+            _temporary = _target;
+            _stream = new FileStream(_target, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+            _committed = true;
+            return;
+        }
+
         string directory = Path.GetDirectoryName(_target) ?? ".";
         _temporary = Path.Combine(directory, $".{Path.GetFileName(_target)}.{Guid.NewGuid():N}.part");
         // No FileStream buffer: the body arrives in large chunks already.
@@ -29,9 +38,16 @@ internal sealed class AtomicFile : IAsyncDisposable
     {
         await _stream.FlushAsync();
         await _stream.DisposeAsync();
-        File.Move(_temporary, _target, overwrite: true);
+        if (_temporary != _target)
+        {
+            File.Move(_temporary, _target, overwrite: true);
+        }
+
         _committed = true;
     }
+
+    private static bool IsDevice(string path) =>
+        path.StartsWith("/dev/", StringComparison.Ordinal) || path.StartsWith("/proc/", StringComparison.Ordinal);
 
     public async ValueTask DisposeAsync()
     {
