@@ -60,13 +60,14 @@ internal static class FetchCommand
             await FetchRunner.RunAsync(options, ToOutput(parse, options), signal.Token);
             return FetchExitCodes.Success;
         }
+        catch (Exception) when (signal.Token.IsCancellationRequested)
+        {
+            // Whatever the interrupted read or write threw, the user's Ctrl-C is the reason.
+            return signal.InterruptedExitCode;
+        }
         catch (FetchException e)
         {
             return Report(e, quiet, verbose);
-        }
-        catch (OperationCanceledException) when (signal.Token.IsCancellationRequested)
-        {
-            return signal.InterruptedExitCode;
         }
     }
 

@@ -83,6 +83,19 @@ public sealed class FetchRunner
 
         public async Task WriteAsync()
         {
+            try
+            {
+                await WriteToChosenOutputAsync();
+            }
+            catch (IOException e) when (!token.IsCancellationRequested)
+            {
+                // Reads map their own failures: an IOException that gets here is the terminal refusing a write.
+                throw FetchFailures.WhileWriting(e, "stdout");
+            }
+        }
+
+        private async Task WriteToChosenOutputAsync()
+        {
             if (_output.File is { } file)
             {
                 await ToFileAsync(file);

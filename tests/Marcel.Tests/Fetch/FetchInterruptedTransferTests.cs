@@ -42,4 +42,26 @@ public sealed class FetchInterruptedTransferTests
 
         Assert.Equal(18, await fetch.WaitForExitAsync());
     }
+
+    [Fact]
+    public async Task Ctrl_C_mid_transfer_exits_130_and_leaves_no_file()
+    {
+        await using NginxServer nginx = await NginxServer.StartAsync();
+        nginx.Put("/slow/big.bin", new byte[8 * 1024 * 1024]);
+        string directory = Directory.CreateTempSubdirectory("marcel-fetch-").FullName;
+        try
+        {
+            await using PeerProcess fetch = Support.Marcel.Start(["fetch", "-v", "-o", Path.Combine(directory, "big.bin"), nginx.Url("/slow/big.bin")], null);
+            await fetch.WaitForErrorAsync("< HTTP/1.1 200 OK");
+
+            fetch.Signal(2);
+
+            Assert.Equal(130, await fetch.WaitForExitAsync());
+            Assert.Empty(Directory.GetFileSystemEntries(directory));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
