@@ -35,7 +35,30 @@ public sealed class FetchRunner
             throw new FetchException(FetchExitCodes.BadUrl, string.Format(CultureInfo.CurrentCulture, FetchStrings.UrlInvalid, options.Url));
         }
 
-        return new FetchRunner(options, output).RunAsync(cancellationToken);
+        return new FetchRunner(WithoutUrlCredentials(options), output).RunAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// As curl, <c>http://user:password@host/</c> means Basic credentials for the server: they become an
+    /// <c>Authorization</c> header (masked by -v, dropped on a redirect to another host) and leave the URL, so that
+    /// no message or trace can show them.
+    /// </summary>
+    private static FetchOptions WithoutUrlCredentials(FetchOptions options)
+    {
+        if (options.Url.UserInfo.Length == 0)
+        {
+            return options;
+        }
+
+        string[] parts = options.Url.UserInfo.Split(':', 2);
+        var credentials = new System.Net.NetworkCredential(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty);
+        var url = new UriBuilder(options.Url) { UserName = string.Empty, Password = string.Empty }.Uri;
+        bool given = options.Headers.Any(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase));
+        return options with
+        {
+            Url = url,
+            Headers = given ? options.Headers : [.. options.Headers, new("Authorization", RequestHeaders.Basic(credentials))],
+        };
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)

@@ -53,6 +53,20 @@ public sealed class FetchDirectTests(FetchPeers peers) : IClassFixture<FetchPeer
     }
 
     [Fact]
+    public async Task Credentials_in_the_URL_become_Basic_authorization_and_are_never_shown()
+    {
+        string url = Nginx.Url("/echo").Replace("http://", "http://bob:pa%3Ass-word@", StringComparison.Ordinal);
+
+        FetchRun run = await FetchProcess.RunAsync("-v", url);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("auth=Basic " + Convert.ToBase64String("bob:pa:ss-word"u8.ToArray()), run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("> Authorization: Basic *****", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("pa:ss-word", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("pa%3Ass-word", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_large_file_arrives_intact_with_output_and_with_stdout_redirected()
     {
         string directory = Directory.CreateTempSubdirectory("marcel-fetch-").FullName;
