@@ -70,20 +70,26 @@ for check in "curl -sf $url" "curl -sf -x 127.0.0.1:$proxy -U bench:bench-pass $
   [ "$size" -eq 1073741824 ] || { echo "'$check' got $size bytes, not 1 GiB"; exit 1; }
 done
 
-# best_of CMD...: prints "seconds peak_rss_kib" of the fastest of $runs runs (peak RSS of that run).
-best_of() {
-  local best="" line
+# measure CMD...: prints "seconds peak_rss_kib" of one run.
+measure() { /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -n 1; }
+# faster A B: true when run A took less time than run B (or B is empty).
+faster() { [ -z "$2" ] || awk -v a="${1%% *}" -v b="${2%% *}" 'BEGIN{exit !(a<b)}'; }
+# duel NAME CURL_ARGS -- MARCEL_ARGS: curl and marcel alternate, $runs times each, so that a burst of load from
+# elsewhere on the machine hits both; the fastest run of each is kept (with its peak RSS).
+duel() {
+  local name=$1; shift
+  local curl_args=() marcel_args=() best_c="" best_m="" line
+  while [ "$1" != "--" ]; do curl_args+=("$1"); shift; done; shift
+  marcel_args=("$@")
   for _ in $(seq "$runs"); do
-    line=$(/usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -n 1)
-    if [ -z "$best" ] || awk -v a="${line%% *}" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then best=$line; fi
+    line=$(measure curl "${curl_args[@]}"); if faster "$line" "$best_c"; then best_c=$line; fi
+    line=$(measure "${marcel[@]}" fetch "${marcel_args[@]}"); if faster "$line" "$best_m"; then best_m=$line; fi
   done
-  echo "$best"
+  printf -v "$name" '%s|%s' "$best_c" "$best_m"
 }
 
-direct_curl=$(best_of curl -s "$url")
-direct_marcel=$(best_of "${marcel[@]}" fetch -s "$url")
-proxy_curl=$(best_of curl -s -x "127.0.0.1:$proxy" -U bench:bench-pass "$url")
-proxy_marcel=$(best_of "${marcel[@]}" fetch -s -x "127.0.0.1:$proxy" -U bench:bench-pass "$url")
+duel direct -s "$url" -- -s "$url"
+duel proxied -s -x "127.0.0.1:$proxy" -U bench:bench-pass "$url" -- -s -x "127.0.0.1:$proxy" -U bench:bench-pass "$url"
 
 # Small page: mean whole-process wall time over $small_runs runs.
 mean_ms() {
@@ -100,17 +106,17 @@ small_marcel=$(mean_ms "${marcel[@]}" fetch -s "$page")
 gbps() { awk -v s="$1" 'BEGIN{printf "%.2f", 1.073741824 / s}'; }
 ratio() { awk -v c="$1" -v m="$2" 'BEGIN{printf "%.2f", c / m}'; }
 mib() { awk -v k="$1" 'BEGIN{printf "%.1f", k / 1024}'; }
-row() { # case curl_line marcel_line
-  local c=$2 m=$3
+row() { # case "curl_line|marcel_line"
+  local c=${2%%|*} m=${2##*|}
   printf '| %s | %s GB/s | %s GB/s | %s× | %s MiB | %s MiB |\n' "$1" "$(gbps "${c%% *}")" "$(gbps "${m%% *}")" "$(ratio "${c%% *}" "${m%% *}")" "$(mib "${c##* }")" "$(mib "${m##* }")"
 }
 
-echo "marcel: ${marcel[*]}   ($(nproc) cores, best of $runs runs, 1 GiB = 1.07 GB)"
+echo "marcel: ${marcel[*]}   ($(nproc) cores, best of $runs alternating runs, 1 GiB = 1.07 GB)"
 echo
 echo '| case | curl | marcel | marcel/curl throughput | curl peak RSS | marcel peak RSS |'
 echo '|---|---|---|---|---|---|'
-row "1 GiB direct" "$direct_curl" "$direct_marcel"
-row "1 GiB via tinyproxy (Basic)" "$proxy_curl" "$proxy_marcel"
+row "1 GiB direct" "$direct"
+row "1 GiB via tinyproxy (Basic)" "$proxied"
 echo
 echo '| case | curl | marcel | marcel/curl |'
 echo '|---|---|---|---|'
