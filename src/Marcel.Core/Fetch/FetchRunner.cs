@@ -14,7 +14,7 @@ public sealed class FetchRunner
     private readonly FetchOptions _options;
     private readonly FetchOutput _output;
     private readonly byte[] _buffer;
-    private long _received;
+    private ResponseWriter? _writer;
 
     private FetchRunner(FetchOptions options, FetchOutput output)
     {
@@ -78,11 +78,12 @@ public sealed class FetchRunner
                 throw new FetchException(FetchExitCodes.HttpError, string.Format(CultureInfo.CurrentCulture, FetchStrings.HttpError, (int)response.StatusCode, response.ReasonPhrase));
             }
 
-            await new ResponseWriter(this, session, response, limit.Token).WriteAsync();
+            _writer = new ResponseWriter(_options, _output, _buffer, session, response, limit.Token);
+            await _writer.WriteAsync();
         }
         catch (Exception e) when (e is not FetchException && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw FetchFailures.OperationTimedOut(_options.MaxTime!.Value, _received);
+            throw FetchFailures.OperationTimedOut(_options.MaxTime!.Value, _writer?.Received ?? 0);
         }
     }
 
@@ -95,169 +96,6 @@ public sealed class FetchRunner
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !token.IsCancellationRequested)
         {
             throw FetchFailures.WhileSending(e, session);
-        }
-    }
-
-    /// <summary>Moves the body of one response to the output chosen by <see cref="FetchOutput"/>.</summary>
-    private sealed class ResponseWriter(FetchRunner runner, FetchSession session, HttpResponseMessage response, CancellationToken token)
-    {
-        private readonly FetchOutput _output = runner._output;
-        private readonly long? _length = response.Content.Headers.ContentLength;
-
-        public async Task WriteAsync()
-        {
-            try
-            {
-                await WriteToChosenOutputAsync();
-            }
-            catch (IOException e) when (!token.IsCancellationRequested)
-            {
-                // Reads map their own failures: an IOException that gets here is the terminal refusing a write.
-                throw FetchFailures.WhileWriting(e, "stdout");
-            }
-        }
-
-        private async Task WriteToChosenOutputAsync()
-        {
-            if (_output.File is { } file)
-            {
-                await ToFileAsync(file);
-            }
-            else if (_output.Terminal is { } terminal)
-            {
-                await ToTerminalAsync(terminal);
-            }
-            else
-            {
-                await HeadBytesAsync(_output.Stdout, "stdout");
-                if (!runner._options.HeadOnly)
-                {
-                    await CopyAsync(await OpenBodyAsync(), _output.Stdout, "stdout", progress: null);
-                }
-
-                await Guard(() => _output.Stdout.FlushAsync(token), "stdout");
-            }
-        }
-
-        private async Task ToFileAsync(string file)
-        {
-            AtomicFile target;
-            try
-            {
-                target = new AtomicFile(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw FetchFailures.WhileWriting(e, file);
-            }
-
-            await using (target)
-            {
-                await HeadBytesAsync(target.Stream, file);
-                if (!runner._options.HeadOnly)
-                {
-                    await using IFetchProgress? progress = _output.Progress;
-                    progress?.Start(_length);
-                    await CopyAsync(await OpenBodyAsync(), target.Stream, file, progress);
-                }
-
-                await Guard(target.CommitAsync, file);
-            }
-        }
-
-        private async Task ToTerminalAsync(TextWriter terminal)
-        {
-            TerminalText.WriteLines(terminal, ResponseHead.Lines(response));
-            if (runner._options.HeadOnly)
-            {
-                return;
-            }
-
-            Stream body = await OpenBodyAsync();
-            int first = await ReadAsync(body);
-            var encoding = BodyCharset.For(response.Content.Headers.ContentType);
-            if (BodyCharset.IsBinary(response.Content.Headers.ContentType, encoding, runner._buffer.AsSpan(0, first)))
-            {
-                string size = _length is { } n ? n.ToString("N0", CultureInfo.CurrentCulture) : "?";
-                string type = response.Content.Headers.ContentType?.MediaType ?? "?";
-                terminal.WriteLine(string.Format(CultureInfo.CurrentCulture, FetchStrings.BinaryNotShown, size, type, session.CurrentUrl));
-                return;
-            }
-
-            var text = new TerminalText(terminal, encoding, runner._buffer.Length);
-            for (int read = first; read > 0; read = await ReadAsync(body))
-            {
-                text.Write(runner._buffer.AsSpan(0, read));
-            }
-
-            text.Complete();
-        }
-
-        private async Task HeadBytesAsync(Stream sink, string name)
-        {
-            if (_output.IncludeHead || runner._options.HeadOnly)
-            {
-                byte[] head = ResponseHead.Bytes(response);
-                await Guard(() => sink.WriteAsync(head, token).AsTask(), name);
-            }
-        }
-
-        private async Task<Stream> OpenBodyAsync()
-        {
-            try
-            {
-                return await response.Content.ReadAsStreamAsync(token);
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException && !token.IsCancellationRequested)
-            {
-                throw FetchFailures.WhileReceiving(e, session, runner._received, _length);
-            }
-        }
-
-        private async Task CopyAsync(Stream body, Stream sink, string name, IFetchProgress? progress)
-        {
-            byte[] buffer = runner._buffer;
-            for (int read = await ReadAsync(body); read > 0; read = await ReadAsync(body))
-            {
-                try
-                {
-                    // Synchronous on purpose: stdout and files are local; an async write on a synchronous
-                    // stream or file handle only adds a thread-pool hop and a Task per chunk.
-                    sink.Write(buffer, 0, read);
-                }
-                catch (IOException e)
-                {
-                    throw FetchFailures.WhileWriting(e, name);
-                }
-
-                progress?.Report(runner._received);
-            }
-        }
-
-        private async Task<int> ReadAsync(Stream body)
-        {
-            try
-            {
-                int read = await body.ReadAsync(runner._buffer, token);
-                runner._received += read;
-                return read;
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException && !token.IsCancellationRequested)
-            {
-                throw FetchFailures.WhileReceiving(e, session, runner._received, _length);
-            }
-        }
-
-        private static async Task Guard(Func<Task> write, string name)
-        {
-            try
-            {
-                await write();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw FetchFailures.WhileWriting(e, name);
-            }
         }
     }
 }
