@@ -11,7 +11,7 @@ public sealed class FetchBrokenServerTests
     [Fact]
     public async Task A_server_that_closes_without_a_reply_gives_52()
     {
-        await using var server = RawServer.Start(reply: null);
+        await using var server = RawServer.Start(reply: null, reset: false);
 
         FetchRun run = await FetchProcess.RunAsync($"http://127.0.0.1:{server.Port}/");
 
@@ -22,11 +22,22 @@ public sealed class FetchBrokenServerTests
     [Fact]
     public async Task A_reply_that_is_not_HTTP_gives_8()
     {
-        await using var server = RawServer.Start(reply: "SSH-2.0-OpenSSH_9.2\r\nnot http at all\r\n\r\n");
+        await using var server = RawServer.Start(reply: "SSH-2.0-OpenSSH_9.2\r\nnot http at all\r\n\r\n", reset: false);
 
         FetchRun run = await FetchProcess.RunAsync($"http://127.0.0.1:{server.Port}/");
 
         Assert.Equal(8, run.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_connection_reset_in_the_middle_of_the_body_gives_56()
+    {
+        await using var server = RawServer.Start(reply: "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\npartial body", reset: true);
+
+        FetchRun run = await FetchProcess.RunAsync($"http://127.0.0.1:{server.Port}/");
+
+        Assert.Equal(56, run.ExitCode);
+        Assert.Contains("(56)", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -59,7 +70,7 @@ public sealed class FetchBrokenServerTests
     }
 
     /// <summary>
-    /// Accepts connections, reads each request head, sends <c>reply</c> (or nothing) and closes. In a loop, because
+    /// Accepts connections, reads each request head, sends <c>reply</c> (or nothing) and closes, or resets (RST). In a loop, because
     /// SocketsHttpHandler retries a GET (idempotent) a few times when a connection closes without a reply.
     /// </summary>
     private sealed class RawServer : IAsyncDisposable
@@ -67,20 +78,20 @@ public sealed class FetchBrokenServerTests
         private readonly Socket _listener;
         private readonly Task _serving;
 
-        private RawServer(Socket listener, string? reply)
+        private RawServer(Socket listener, string? reply, bool reset)
         {
             _listener = listener;
-            _serving = ServeAsync(reply);
+            _serving = ServeAsync(reply, reset);
         }
 
         public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
-        public static RawServer Start(string? reply)
+        public static RawServer Start(string? reply, bool reset)
         {
             var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             listener.Listen(8);
-            return new RawServer(listener, reply);
+            return new RawServer(listener, reply, reset);
         }
 
         public async ValueTask DisposeAsync()
@@ -89,14 +100,14 @@ public sealed class FetchBrokenServerTests
             await _serving.WaitAsync(Timeouts.Step).ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
-        private async Task ServeAsync(string? reply)
+        private async Task ServeAsync(string? reply, bool reset)
         {
             try
             {
                 while (true)
                 {
                     using Socket client = await _listener.AcceptAsync(Timeouts.StepToken());
-                    await AnswerAsync(client, reply);
+                    await AnswerAsync(client, reply, reset);
                 }
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -105,7 +116,7 @@ public sealed class FetchBrokenServerTests
             }
         }
 
-        private static async Task AnswerAsync(Socket client, string? reply)
+        private static async Task AnswerAsync(Socket client, string? reply, bool reset)
         {
             var buffer = new byte[4096];
             var head = new StringBuilder();
@@ -119,6 +130,14 @@ public sealed class FetchBrokenServerTests
             if (reply is not null)
             {
                 await client.SendAsync(Encoding.ASCII.GetBytes(reply), Timeouts.StepToken());
+            }
+
+            if (reset)
+            {
+                // Linger 0: close sends RST instead of FIN, as a crashed middlebox or a killed peer with unread data.
+                client.LingerState = new LingerOption(true, 0);
+                client.Close();
+                return;
             }
 
             client.Shutdown(SocketShutdown.Both);
