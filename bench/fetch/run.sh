@@ -3,7 +3,8 @@
 #   - a 1 GiB file from a local nginx, direct and through tinyproxy with Basic auth: throughput, ratio to curl, peak RSS;
 #   - a small page: whole-process wall time (start-up included).
 # Usage: bench/fetch/run.sh [runs]          (default 3 runs per case, the best is kept)
-#   MARCEL=/path/to/marcel (a NativeAOT binary) or MARCEL_DLL=/path/to/marcel.dll to skip the Release publish.
+#   By default marcel is published in Release, framework-dependent (R2R=1: with ReadyToRun code).
+#   MARCEL=/path/to/marcel (a NativeAOT binary) or MARCEL_DLL=/path/to/marcel.dll measures another build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-3}
@@ -22,7 +23,12 @@ if [ -n "${MARCEL:-}" ]; then
 else
   dll=${MARCEL_DLL:-}
   if [ -z "$dll" ]; then
-    dotnet publish src/Marcel.Cli -c Release -o "$work/marcel" -v quiet -nologo >/dev/null
+    # Framework-dependent. R2R=1 adds ReadyToRun code: start-up about a third faster, 1-2 MiB more mapped images.
+    extra=()
+    if [ "${R2R:-0}" = 1 ]; then
+      extra=(-r "linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')" --self-contained false -p:PublishReadyToRun=true)
+    fi
+    dotnet publish src/Marcel.Cli -c Release "${extra[@]}" -o "$work/marcel" -v quiet -nologo >/dev/null
     dll="$work/marcel/marcel.dll"
   fi
   marcel=(dotnet "$dll")
