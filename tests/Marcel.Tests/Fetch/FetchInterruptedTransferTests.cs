@@ -58,7 +58,7 @@ public sealed class FetchInterruptedTransferTests : IAsyncLifetime
     /// <summary>Starts the slow download and returns once its response head has arrived (-v shows it).</summary>
     private async Task<PeerProcess> StartTransferAsync(params string[] arguments)
     {
-        PeerProcess fetch = Support.Marcel.Start(["fetch", "-v", .. arguments, _nginx.Url("/slow/big.bin")], null);
+        PeerProcess fetch = MarcelCli.Start(["fetch", "-v", .. arguments, _nginx.Url("/slow/big.bin")], null);
         await fetch.WaitForErrorAsync("< HTTP/1.1 200 OK");
         return fetch;
     }

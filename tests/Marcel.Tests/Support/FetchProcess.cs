@@ -21,7 +21,7 @@ internal static class FetchProcess
 
     public static async Task<FetchRun> RunAsync(string[] arguments, IReadOnlyDictionary<string, string>? environment)
     {
-        await using PeerProcess process = Marcel.Start(["fetch", .. arguments], Environment(environment));
+        await using PeerProcess process = MarcelCli.Start(["fetch", .. arguments], Environment(environment));
         int code = await process.WaitForExitAsync();
         return new FetchRun(code, process.Output, process.Error);
     }
