@@ -37,12 +37,22 @@ internal static class ServeCommand
         {
             Host, Port, Greeting, Name, KeepOpen, MaxLine, FlushDelay, Ending,
         };
+        foreach (Option chatOption in ChatServe.Options)
+        {
+            command.Options.Add(chatOption);
+        }
+
         command.SetAction(RunAsync);
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        if (parse.GetValue(ChatServe.Chat))
+        {
+            return await ChatServe.RunAsync(parse, parse.GetValue(Host)!, parse.GetValue(Port), parse.GetValue(Name) ?? "Marcel", parse.GetValue(Greeting), CommonOptions.Lines(parse, MaxLine, FlushDelay, Ending));
+        }
+
         var options = new DialogueOptions
         {
             Name = parse.GetValue(Name) ?? "Marcel",

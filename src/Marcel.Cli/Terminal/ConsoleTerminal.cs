@@ -62,6 +62,18 @@ internal sealed class ConsoleTerminal : IDisposable
         }
     }
 
+    /// <summary>Prints several lines above the one being typed, with one flush: for a busy chat room's console.</summary>
+    public void WriteLines(IReadOnlyList<string> lines)
+    {
+        lock (_screen)
+        {
+            if (_interactive && _started) _out.Write("\r\u001b[K");
+            foreach (string line in lines) _out.WriteLine(line);
+            if (_interactive && _started) RedrawInputLine();
+            _out.Flush();
+        }
+    }
+
     /// <summary>Prints a question on its own, without a newline, when no prompt will show it (piped input).</summary>
     public void Ask(string question)
     {

@@ -1,0 +1,174 @@
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ChatLoad;
+
+/// <summary>
+/// One line client of the generator. Its receive loop cuts lines itself (never trusting one read to be one line),
+/// finds the payload <c>#L sender seq timestamp</c>, checks that the line carries exactly one <c>&lt;name&gt; </c>
+/// prefix and nothing spliced in, and counts per sender, in order.
+/// </summary>
+internal sealed class LoadClient : IDisposable
+{
+    /// <summary>Connections opened at once: small, because ncat listens with a short backlog and a full backlog
+    /// silently drops handshakes (the client believes it is connected; the server never accepts it).</summary>
+    private const int ConnectBatch = 8;
+
+    private static long s_allLines;
+
+    private static ReadOnlySpan<byte> Marker => "#L "u8;
+
+    private readonly long[] _received;
+    private readonly long[] _next;
+    private readonly long[] _arrivedCorrupt;
+    private readonly TaskCompletionSource _firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _receiving = Task.CompletedTask;
+
+    private LoadClient(Socket socket, int index, int senders)
+    {
+        Socket = socket;
+        Index = index;
+        _received = new long[senders];
+        _next = new long[senders];
+        _arrivedCorrupt = new long[senders];
+    }
+
+    public Socket Socket { get; }
+
+    public int Index { get; }
+
+    public long Corrupt { get; private set; }
+
+    public long OutOfOrder { get; private set; }
+
+    public long Lines { get; private set; }
+
+    public bool Closed => _receiving.IsCompleted;
+
+    public Task FirstLine => _firstLine.Task;
+
+    /// <summary>Lines from <paramref name="sender"/> that arrived intact.</summary>
+    public long ReceivedFrom(int sender) => Volatile.Read(ref _received[sender]);
+
+    /// <summary>Lines from <paramref name="sender"/> that arrived, intact or with a broken prefix (for flow control).</summary>
+    public long ArrivedFrom(int sender) => Volatile.Read(ref _received[sender]) + Volatile.Read(ref _arrivedCorrupt[sender]);
+
+    /// <summary>Lines seen so far by all clients, to tell when a room has gone quiet.</summary>
+    public static long AllLines => Interlocked.Read(ref s_allLines);
+
+    public static async Task<LoadClient?> ConnectAsync(int port, int index, int senders, Histogram? latencies)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+            return null;
+        }
+
+        var client = new LoadClient(socket, index, senders);
+        client._receiving = Task.Run(() => client.ReceiveAsync(latencies));
+        return client;
+    }
+
+    /// <summary>Connects <paramref name="count"/> clients, a few at a time so the listen backlog never overflows.</summary>
+    public static async Task<List<LoadClient>> ConnectManyAsync(int port, int count, int senders, Histogram? latencies, int firstIndex = 0)
+    {
+        var clients = new List<LoadClient>(count);
+        for (int start = 0; start < count; start += ConnectBatch)
+        {
+            LoadClient?[] batch = await Task.WhenAll(Enumerable.Range(start, Math.Min(ConnectBatch, count - start))
+                .Select(i => ConnectAsync(port, firstIndex + i, senders, latencies)));
+            clients.AddRange(batch.OfType<LoadClient>());
+        }
+
+        return clients;
+    }
+
+    public void Dispose() => Socket.Dispose();
+
+    private async Task ReceiveAsync(Histogram? latencies)
+    {
+        byte[] buffer = new byte[64 * 1024];
+        int kept = 0;
+        try
+        {
+            while (true)
+            {
+                if (kept == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                int read = await Socket.ReceiveAsync(buffer.AsMemory(kept), SocketFlags.None);
+                if (read == 0) return;
+                int end = kept + read, start = 0;
+                for (int lf; (lf = buffer.AsSpan(start, end - start).IndexOf((byte)'\n')) >= 0; start += lf + 1)
+                {
+                    OnLine(buffer.AsSpan(start, lf), latencies);
+                }
+
+                kept = end - start;
+                buffer.AsSpan(start, kept).CopyTo(buffer);
+            }
+        }
+        catch (SocketException)
+        {
+            // Reset by the server: the client is closed.
+        }
+        catch (ObjectDisposedException)
+        {
+            // We closed it.
+        }
+        finally
+        {
+            _firstLine.TrySetResult();
+        }
+    }
+
+    private void OnLine(ReadOnlySpan<byte> line, Histogram? latencies)
+    {
+        Lines++;
+        Interlocked.Increment(ref s_allLines);
+        _firstLine.TrySetResult();
+        int at = line.IndexOf(Marker);
+        if (at < 0) return;
+
+        ReadOnlySpan<byte> payload = line[(at + Marker.Length)..];
+        if (payload.IndexOf((byte)'<') >= 0 || !TryParse(payload, out int sender, out long seq, out long stamp) || sender >= _received.Length)
+        {
+            Corrupt++; // Spliced: another prefix landed inside the line. Its sender cannot be trusted.
+            return;
+        }
+
+        // A line whose prefix is missing or doubled arrived, but corrupted: it is counted apart, not as lost.
+        if (!HasOnePrefix(line[..at]))
+        {
+            Corrupt++;
+            Volatile.Write(ref _arrivedCorrupt[sender], _arrivedCorrupt[sender] + 1);
+        }
+        else
+        {
+            Volatile.Write(ref _received[sender], _received[sender] + 1);
+            latencies?.Add(Stopwatch.GetElapsedTime(stamp).TotalMicroseconds);
+        }
+
+        if (seq != _next[sender]) OutOfOrder++;
+        _next[sender] = seq + 1;
+    }
+
+    /// <summary>Exactly <c>&lt;name&gt; </c>: what ncat and marcel both put before a relayed line.</summary>
+    private static bool HasOnePrefix(ReadOnlySpan<byte> prefix) =>
+        prefix.Length >= 4 && prefix[0] == '<' && prefix[^2] == '>' && prefix[^1] == ' ' && prefix[1..^2].IndexOfAny("<> "u8) < 0;
+
+    private static bool TryParse(ReadOnlySpan<byte> payload, out int sender, out long seq, out long stamp)
+    {
+        seq = stamp = 0;
+        if (!Utf8Parser.TryParse(payload, out sender, out int used) || used >= payload.Length || payload[used] != ' ') return false;
+        payload = payload[(used + 1)..];
+        if (!Utf8Parser.TryParse(payload, out seq, out used) || used >= payload.Length || payload[used] != ' ') return false;
+        payload = payload[(used + 1)..];
+        return Utf8Parser.TryParse(payload, out stamp, out used) && used == payload.TrimEnd((byte)'\r').Length;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ChatLoad;
+
+/// <summary>N clients, K of them sending timestamped lines (paced, or unthrottled in batches); measures what arrives.</summary>
+internal static class LoadRun
+{
+    public static async Task<int> RunAsync(Options o)
+    {
+        var latencies = new Histogram();
+        var connectClock = Stopwatch.StartNew();
+        List<LoadClient> clients = await LoadClient.ConnectManyAsync(o.Port, o.Clients, o.Senders, latencies);
+        bool seated = await SettleAsync(clients);
+        double seatSeconds = connectClock.Elapsed.TotalSeconds;
+        int alive = clients.Count(c => !c.Closed);
+        if (clients.Count < o.Senders || alive < o.Senders || !ServerStats.Alive(o.ServerPid))
+        {
+            Report(o, $"connected={clients.Count} alive={alive} seated={seated} seat_s={seatSeconds:F1} server_alive={ServerStats.Alive(o.ServerPid)} error=setup");
+            return 0;
+        }
+
+        var sent = new long[o.Senders];
+        double cpu0 = ServerStats.CpuSeconds(o.ServerPid);
+        long t0 = Stopwatch.GetTimestamp();
+        if (o.Rate > 0)
+        {
+            await PacedAsync(o, clients, sent);
+        }
+        else
+        {
+            await Task.WhenAll(Enumerable.Range(0, o.Senders).Select(s => Task.Run(() => UnthrottledAsync(o, clients, sent, s))));
+        }
+
+        long expected = clients.Where(r => !r.Closed).Sum(r => Enumerable.Range(0, o.Senders).Where(s => s != r.Index).Sum(s => sent[s]));
+        var drain = Stopwatch.StartNew();
+        while (Arrived(clients, o.Senders) < expected && drain.Elapsed < TimeSpan.FromSeconds(5) && clients.Any(c => !c.Closed))
+        {
+            await Task.Delay(5);
+        }
+
+        double elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        double cpu = ServerStats.CpuSeconds(o.ServerPid) - cpu0;
+        long delivered = Delivered(clients, o.Senders);
+        long corrupt = clients.Sum(c => c.Corrupt);
+        long expectedNow = clients.Sum(r => Enumerable.Range(0, o.Senders).Where(s => s != r.Index).Sum(s => sent[s]));
+        Report(o, string.Create(CultureInfo.InvariantCulture,
+            $"connected={clients.Count} seated={seated} seat_s={seatSeconds:F1} sent={sent.Sum()} delivered={delivered} expected={expectedNow} loss={Math.Max(0, expectedNow - delivered - corrupt)} " +
+            $"corrupt={corrupt} out_of_order={clients.Sum(c => c.OutOfOrder)} closed={clients.Count(c => c.Closed)} " +
+            $"lines_per_s={delivered / elapsed:F0} p50_ms={latencies.PercentileMs(0.50):F2} p99_ms={latencies.PercentileMs(0.99):F2} " +
+            $"cpu_us_per_line={(delivered > 0 ? cpu * 1e6 / delivered : double.NaN):F2} server_alive={ServerStats.Alive(o.ServerPid)}"));
+        foreach (LoadClient c in clients) c.Dispose();
+        return 0;
+    }
+
+    /// <summary>
+    /// Waits until every client has heard something and the room has been quiet for half a second (join
+    /// announcements done), or 3 quiet seconds pass with some clients still unheard (ncat greets nobody), or 60 s.
+    /// </summary>
+    private static async Task<bool> SettleAsync(List<LoadClient> clients)
+    {
+        var clock = Stopwatch.StartNew();
+        var quiet = Stopwatch.StartNew();
+        long lines = LoadClient.AllLines;
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50);
+            if (LoadClient.AllLines != lines)
+            {
+                lines = LoadClient.AllLines;
+                quiet.Restart();
+            }
+
+            bool all = clients.All(c => c.FirstLine.IsCompleted);
+            if ((all && quiet.Elapsed > TimeSpan.FromMilliseconds(500)) || quiet.Elapsed > TimeSpan.FromSeconds(3)) return all;
+        }
+
+        return false;
+    }
+
+    private static long Delivered(List<LoadClient> clients, int senders) =>
+        clients.Sum(c => Enumerable.Range(0, senders).Sum(s => c.ReceivedFrom(s)));
+
+    private static long Arrived(List<LoadClient> clients, int senders) =>
+        clients.Sum(c => Enumerable.Range(0, senders).Sum(s => c.ArrivedFrom(s)));
+
+    /// <summary>One pacer for all senders: line g is due at start + g/rate and carries that time, so a late send shows as latency.</summary>
+    private static async Task PacedAsync(Options o, List<LoadClient> clients, long[] sent)
+    {
+        long start = Stopwatch.GetTimestamp();
+        long total = (long)(o.Rate * o.Seconds);
+        for (long g = 0; g < total;)
+        {
+            long due = Math.Min(total, (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * o.Rate) + 1);
+            for (; g < due; g++)
+            {
+                int s = (int)(g % o.Senders);
+                long stamp = start + (long)(g / o.Rate * Stopwatch.Frequency);
+                Send(clients[s].Socket, Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"#L {s} {sent[s]} {stamp}\n")));
+                sent[s]++;
+            }
+
+            await Task.Delay(1);
+        }
+    }
+
+    /// <summary>As fast as the room delivers: batches of lines per write, at most <see cref="Options.Window"/> in flight per sender.</summary>
+    private static async Task UnthrottledAsync(Options o, List<LoadClient> clients, long[] sent, int s)
+    {
+        var clock = Stopwatch.StartNew();
+        var text = new StringBuilder();
+        LoadClient[] receivers = clients.Where(c => c.Index != s && !c.Closed).ToArray();
+        while (clock.Elapsed.TotalSeconds < o.Seconds)
+        {
+            long slowest = receivers.Where(r => !r.Closed).Select(r => r.ArrivedFrom(s)).DefaultIfEmpty(Volatile.Read(ref sent[s])).Min();
+            if (Volatile.Read(ref sent[s]) - slowest + o.Batch > o.Window)
+            {
+                await Task.Delay(1);
+                continue;
+            }
+
+            text.Clear();
+            long stamp = Stopwatch.GetTimestamp();
+            for (int i = 0; i < o.Batch; i++)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"#L {s} {sent[s] + i} {stamp}\n");
+            }
+
+            await clients[s].Socket.SendAsync(Encoding.ASCII.GetBytes(text.ToString()), SocketFlags.None);
+            Volatile.Write(ref sent[s], sent[s] + o.Batch);
+        }
+    }
+
+    private static void Send(Socket socket, byte[] bytes)
+    {
+        try
+        {
+            socket.Send(bytes);
+        }
+        catch (SocketException)
+        {
+            // The server closed this sender: counted as loss at the receivers.
+        }
+    }
+
+    private static void Report(Options o, string fields) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT mode=load clients={o.Clients} senders={o.Senders} rate={o.Rate} batch={o.Batch} {fields}"));
+}

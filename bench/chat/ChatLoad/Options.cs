@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace ChatLoad;
+
+/// <summary>The generator's command line.</summary>
+internal sealed record Options
+{
+    public string Mode { get; init; } = "";
+    public int Port { get; init; }
+    public int ServerPid { get; init; }
+    public int Clients { get; init; } = 10;
+    public int Senders { get; init; } = 1;
+    /// <summary>Total lines per second over all senders; 0 = as fast as possible, <see cref="Batch"/> lines per write.</summary>
+    public double Rate { get; init; } = 100;
+    public int Batch { get; init; } = 64;
+    public double Seconds { get; init; } = 3;
+    /// <summary>Unthrottled mode: most lines a sender may have in flight (sent, not yet received by every receiver).</summary>
+    public int Window { get; init; } = 640;
+    public int Rounds { get; init; } = 10;
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options { Mode = args.Length > 0 ? args[0] : "" };
+        for (int i = 1; i + 1 < args.Length; i += 2)
+        {
+            string v = args[i + 1];
+            o = args[i] switch
+            {
+                "--port" => o with { Port = Int(v) },
+                "--pid" => o with { ServerPid = Int(v) },
+                "--clients" => o with { Clients = Int(v) },
+                "--senders" => o with { Senders = Int(v) },
+                "--rate" => o with { Rate = double.Parse(v, CultureInfo.InvariantCulture) },
+                "--batch" => o with { Batch = Int(v) },
+                "--seconds" => o with { Seconds = double.Parse(v, CultureInfo.InvariantCulture) },
+                "--window" => o with { Window = Int(v) },
+                "--rounds" => o with { Rounds = Int(v) },
+                _ => throw new ArgumentException("unknown option " + args[i]),
+            };
+        }
+
+        return o;
+    }
+
+    private static int Int(string v) => int.Parse(v, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,20 @@
+using ChatLoad;
+
+// chatload load  --port P --pid PID --clients N --senders K [--rate R | --rate 0 --batch 64] [--seconds S] [--window W]
+// chatload idle  --port P --pid PID --clients N
+// chatload churn --port P --pid PID --clients N --rounds R
+// Each prints one "RESULT key=value ..." line for bench/chat/run.sh.
+var options = Options.Parse(args);
+return options.Mode switch
+{
+    "load" => await LoadRun.RunAsync(options),
+    "idle" => await IdleRun.RunAsync(options),
+    "churn" => await ChurnRun.RunAsync(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: chatload load|idle|churn --port P --pid PID --clients N [--senders K] [--rate R] [--batch B] [--seconds S] [--window W] [--rounds R]");
+    return 1;
+}

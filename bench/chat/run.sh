@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Chat room benchmark: `ncat --chat` and `marcel serve --chat` side by side, same generator, same scenarios, one run.
+# Usage: bench/chat/run.sh            (SECONDS_PER=3 by default: seconds of sending per load scenario)
+# Prints a markdown table (and keeps the raw RESULT lines in bench/chat/out/results.txt).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+SECONDS_PER=${SECONDS_PER:-3}
+out=bench/chat/out
+mkdir -p "$out"
+command -v ncat >/dev/null || { echo "ncat is missing: apt-get install ncat"; exit 1; }
+
+echo "Building marcel and the load generator (Release)..." >&2
+dotnet build -c Release src/Marcel.Cli -o "$out/marcel" -v q -nologo >/dev/null
+dotnet build -c Release bench/chat/ChatLoad -o "$out/load" -v q -nologo >/dev/null
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+server_pid=""
+start_server() { # $1 = ncat|marcel ; sets $port and $server_pid
+  port=$(free_port)
+  if [ "$1" = ncat ]; then
+    # -m 1020: ncat's ceiling (its default is 100 clients).
+    ncat --chat -l 127.0.0.1 "$port" -m 1020 </dev/null >/dev/null 2>&1 &
+  else
+    dotnet "$out/marcel/marcel.dll" serve --chat --host 127.0.0.1 --port "$port" --max-clients 20000 </dev/null >/dev/null 2>&1 &
+  fi
+  server_pid=$!
+  for _ in $(seq 100); do ss -ltn "sport = :$port" | grep -q LISTEN && return 0; sleep 0.05; done
+  echo "server $1 did not start" >&2; return 1
+}
+
+stop_server() {
+  kill -TERM "$server_pid" 2>/dev/null || true
+  for _ in $(seq 40); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.05; done
+  kill -KILL "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+}
+
+run() { # $1 = label, rest = generator arguments (without --port/--pid)
+  local label=$1; shift
+  for server in ncat marcel; do
+    start_server "$server"
+    echo "  $label / $server" >&2
+    line=$(timeout 120 dotnet "$out/load/ChatLoad.dll" "$@" --port "$port" --pid "$server_pid" | grep '^RESULT' || echo "RESULT error=generator-failed")
+    echo "$label|$server|$line" >> "$out/results.txt"
+    stop_server
+  done
+}
+
+: > "$out/results.txt"
+echo "Running scenarios (${SECONDS_PER}s each)..." >&2
+run "N=10 K=1 paced 1000/s"       load --clients 10   --senders 1  --rate 1000 --seconds "$SECONDS_PER"
+run "N=100 K=1 paced 1000/s"      load --clients 100  --senders 1  --rate 1000 --seconds "$SECONDS_PER"
+run "N=100 K=10 paced 100/s"      load --clients 100  --senders 10 --rate 100  --seconds "$SECONDS_PER"
+run "N=100 K=10 paced 1000/s"     load --clients 100  --senders 10 --rate 1000 --seconds "$SECONDS_PER"
+run "N=100 K=10 unthrottled x64"  load --clients 100  --senders 10 --rate 0 --batch 64 --seconds "$SECONDS_PER"
+run "N=1000 K=10 paced 1000/s"    load --clients 1000 --senders 10 --rate 1000 --seconds "$SECONDS_PER"
+run "10,000 idle clients"         idle --clients 10000
+run "100 leave + 100 join x10"    churn --clients 100 --rounds 10
+
+python3 bench/chat/table.py "$out/results.txt"

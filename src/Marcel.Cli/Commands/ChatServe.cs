@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Marcel.Cli.Resources;
+using Marcel.Cli.Terminal;
+using Marcel.Core.Chat;
+using Marcel.Core.Framing;
+using Marcel.Core.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Marcel.Cli.Commands;
+
+/// <summary><c>marcel serve --chat</c>: the chat room's options and how they map to <see cref="ChatOptions"/>.</summary>
+internal static class ChatServe
+{
+    public static readonly Option<bool> Chat = new("--chat") { Description = ChatHelp.ChatDescription };
+
+    private static readonly Option<int> MaxClients = new("--max-clients")
+    {
+        Description = ChatHelp.MaxClientsDescription,
+        DefaultValueFactory = _ => new ChatOptions().MaxClients,
+        HelpName = "count",
+    };
+
+    private static readonly Option<double> IdleTimeout = new("--idle-timeout")
+    {
+        Description = ChatHelp.IdleTimeoutDescription,
+        DefaultValueFactory = _ => 0,
+        HelpName = "seconds",
+    };
+
+    private static readonly Option<int> MaxQueue = new("--max-queue")
+    {
+        Description = ChatHelp.MaxQueueDescription,
+        DefaultValueFactory = _ => new ChatOptions().MaxQueueBytes,
+        HelpName = "bytes",
+    };
+
+    private static readonly Option<string[]> Allow = Networks(new Option<string[]>("--allow") { Description = ChatHelp.AllowDescription, HelpName = "CIDR" });
+
+    private static readonly Option<string[]> Deny = Networks(new Option<string[]>("--deny") { Description = ChatHelp.DenyDescription, HelpName = "CIDR" });
+
+    /// <summary>The options <c>serve</c> gains for chat mode.</summary>
+    public static IReadOnlyList<Option> Options { get; } = WithValidators();
+
+    /// <summary>Runs the room until Ctrl-C, SIGTERM or the operator's /quit; exit code 0 after the goodbyes.</summary>
+    public static async Task<int> RunAsync(ParseResult parse, string host, int port, string name, string? greeting, LineOptions lines)
+    {
+        double idle = parse.GetValue(IdleTimeout);
+        var options = new ChatOptions
+        {
+            Name = name,
+            Greeting = greeting,
+            MaxClients = parse.GetValue(MaxClients),
+            IdleTimeout = idle > 0 ? TimeSpan.FromSeconds(idle) : null,
+            MaxQueueBytes = parse.GetValue(MaxQueue),
+            Access = new ChatAccess(ParseAll(parse.GetValue(Allow)), ParseAll(parse.GetValue(Deny))),
+            Lines = lines,
+        };
+
+        using var signal = new TerminationSignal();
+        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
+        bool interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
+        // Our own buffered stdout: the console operator flushes once per batch of lines, not once per line.
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024);
+        using var terminal = new ConsoleTerminal(stdout, Console.Error, interactive);
+        await using var console = new ConsoleChatOperator(terminal);
+        using var server = new ChatServer(options, console, logging.CreateLogger<ChatServer>());
+
+        LineServerHost listener;
+        try
+        {
+            listener = await LineServerHost.StartAsync(host, port, server.OnConnectedAsync, logging, cancellationToken: signal.Token);
+        }
+        catch (ServerBindException e)
+        {
+            terminal.WriteError(ServeCommand.DescribeBindFailure(e));
+            return ExitCodes.CannotListen;
+        }
+
+        await using (listener)
+        {
+            await server.RunAsync(listener.BoundEndPoints, signal.Token);
+            await listener.StopAsync();
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static Option[] WithValidators()
+    {
+        MaxClients.Validators.Add(r => Range(r, 1, ChatOptions.MaxClientsCap));
+        MaxQueue.Validators.Add(r => Range(r, 1024, ChatOptions.MaxQueueBytesCap));
+        IdleTimeout.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is < 0 or double.NaN) r.AddError(ChatHelp.InvalidIdleTimeout);
+        });
+        return [Chat, MaxClients, IdleTimeout, MaxQueue, Allow, Deny];
+    }
+
+    private static Option<string[]> Networks(Option<string[]> option)
+    {
+        option.Validators.Add(result =>
+        {
+            foreach (string value in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!TryParseNetwork(value, out _))
+                {
+                    result.AddError(string.Format(CultureInfo.CurrentCulture, ChatHelp.InvalidNetwork, option.Name, value));
+                }
+            }
+        });
+        return option;
+    }
+
+    private static IPNetwork[] ParseAll(string[]? values) =>
+        (values ?? []).Select(v => TryParseNetwork(v, out IPNetwork n) ? n : throw new FormatException(v)).ToArray();
+
+    /// <summary>A CIDR (<c>10.0.0.0/8</c>, <c>::1/128</c>) or a single address (the network of that address alone).</summary>
+    private static bool TryParseNetwork(string value, out IPNetwork network)
+    {
+        if (IPNetwork.TryParse(value, out network))
+        {
+            return true;
+        }
+
+        if (IPAddress.TryParse(value.Trim('[', ']'), out IPAddress? address))
+        {
+            network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static void Range(System.CommandLine.Parsing.OptionResult result, int minimum, int maximum)
+    {
+        int value = result.GetValueOrDefault<int>();
+        if (value < minimum || value > maximum)
+        {
+            result.AddError(string.Format(CultureInfo.CurrentCulture, ChatHelp.InvalidRange, result.Option.Name, minimum, maximum));
+        }
+    }
+}

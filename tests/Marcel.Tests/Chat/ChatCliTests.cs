@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Marcel.Tests.Support;
+
+namespace Marcel.Tests.Chat;
+
+/// <summary><c>marcel serve --chat</c> as a real process, with real peers: nc, ncat, socat, marcel connect and raw sockets.</summary>
+public class ChatCliTests
+{
+    private const string Goodbye = "The server is shutting down. Goodbye!";
+
+    [Fact]
+    public async Task Thirty_two_clients_of_four_kinds_lose_nothing_keep_order_and_all_get_the_goodbye_on_SIGTERM()
+    {
+        string nc = ExternalProgram.Require("nc");
+        string ncat = ExternalProgram.Require("ncat");
+        const int lines = 20;
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--chat");
+        await using (server)
+        {
+            var peers = new List<PeerProcess>();
+            var raws = new List<(FastReader Reader, ConcurrentQueue<string> Lines)>();
+            try
+            {
+                for (int i = 0; i < 10; i++)
+                {
+                    var seen = new ConcurrentQueue<string>();
+                    raws.Add((await FastReader.ConnectAsync(port, seen.Enqueue), seen));
+                }
+
+                for (int i = 0; i < 8; i++) peers.Add(PeerProcess.Start(nc, ["127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]));
+                for (int i = 0; i < 8; i++) peers.Add(PeerProcess.Start(ncat, ["127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]));
+                for (int i = 0; i < 6; i++) peers.Add(MarcelCli.Start("connect", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)));
+
+                var names = new List<string>();
+                foreach ((FastReader reader, _) in raws) names.Add(await reader.Name);
+                foreach (PeerProcess peer in peers) names.Add(NameIn(await peer.WaitForOutputAsync("you are user")));
+                Assert.Equal(32, names.Distinct().Count());
+
+                // Everyone talks at once.
+                var sending = new List<Task>();
+                sending.AddRange(raws.Select((r, i) => Task.Run(async () =>
+                {
+                    for (int n = 0; n < lines; n++) await r.Reader.SendAsync($"tag-{names[i]}-{n}\n");
+                })));
+                sending.AddRange(peers.Select((p, i) => Task.Run(async () =>
+                {
+                    for (int n = 0; n < lines; n++) await p.WriteLineAsync($"tag-{names[raws.Count + i]}-{n}");
+                })));
+                await Task.WhenAll(sending);
+
+                for (int r = 0; r < names.Count; r++)
+                {
+                    foreach (string sender in names.Where((_, i) => i != r))
+                    {
+                        string last = $"<{sender}> tag-{sender}-{lines - 1}";
+                        string[] received = r < raws.Count
+                            ? await LinesOfRawAsync(raws[r].Lines, last)
+                            : (await peers[r - raws.Count].WaitForOutputAsync(last)).Split('\n');
+                        string[] fromSender = received.Select(l => l.TrimEnd('\r')).Select(l => l.StartsWith("S> ", StringComparison.Ordinal) ? l[3..] : l)
+                            .Where(l => l.StartsWith($"<{sender}> ", StringComparison.Ordinal)).ToArray();
+                        Assert.Equal(Enumerable.Range(0, lines).Select(n => $"<{sender}> tag-{sender}-{n}"), fromSender);
+                    }
+                }
+
+                var clock = Stopwatch.StartNew();
+                server.Signal(15);
+                Assert.Equal(0, await server.WaitForExitAsync());
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"exit took {clock.Elapsed}");
+                foreach (PeerProcess peer in peers)
+                {
+                    await peer.WaitForOutputAsync(Goodbye);
+                    peer.CloseInput(); // nc (OpenBSD) keeps running on its stdin after the server's close.
+                    await peer.WaitForExitAsync();
+                }
+
+                foreach ((FastReader reader, ConcurrentQueue<string> seen) in raws)
+                {
+                    await reader.Closed.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
+                    Assert.Equal(Goodbye, seen.Last());
+                }
+            }
+            finally
+            {
+                foreach (PeerProcess peer in peers) await peer.DisposeAsync();
+                foreach ((FastReader reader, _) in raws) await reader.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_operator_console_shows_traffic_and_its_lines_who_and_kick_act_on_the_room()
+    {
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--chat");
+        await using (server)
+        {
+            var seenA = new ConcurrentQueue<string>();
+            await using FastReader a = await FastReader.ConnectAsync(port, seenA.Enqueue);
+            var seenB = new ConcurrentQueue<string>();
+            await using FastReader b = await FastReader.ConnectAsync(port, seenB.Enqueue);
+            string nameA = await a.Name, nameB = await b.Name;
+
+            await a.SendAsync("Vous êtes connecté\n");
+            await server.WaitForOutputAsync($"<{nameA}> Vous êtes connecté");
+            await server.WriteLineAsync("Bienvenue à tous");
+            await LinesOfRawAsync(seenA, "<Marcel> Bienvenue à tous");
+            await LinesOfRawAsync(seenB, "<Marcel> Bienvenue à tous");
+
+            await server.WriteLineAsync("/who");
+            await server.WaitForOutputAsync("2 in the room, 2 connection(s) open:");
+            await server.WaitForOutputAsync($"  {nameB} from 127.0.0.1:");
+
+            await server.WriteLineAsync("/kick " + nameA);
+            await a.Closed.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
+            Assert.Equal("You were removed from the room by the operator.", seenA.Last());
+            await LinesOfRawAsync(seenB, $"* {nameA} left (removed by the operator).");
+            await server.WaitForOutputAsync($"* {nameA} left (removed by the operator).");
+
+            // Closing the console's input does not close the room.
+            server.CloseInput();
+            await server.WaitForOutputAsync("Console input closed");
+            var seenC = new ConcurrentQueue<string>();
+            await using FastReader c = await FastReader.ConnectAsync(port, seenC.Enqueue);
+            await c.Name;
+            await c.SendAsync("encore là\n");
+            await LinesOfRawAsync(seenB, $"<{await c.Name}> encore là");
+
+            server.Signal(2);
+            Assert.Equal(0, await server.WaitForExitAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Limits_from_the_command_line_refuse_the_extra_client_the_denied_address_and_the_idle_one()
+    {
+        (PeerProcess full, int port) = await MarcelCli.ServeAsync("--chat", "--max-clients", "1", "--idle-timeout", "0.5");
+        await using (full)
+        {
+            var seenA = new ConcurrentQueue<string>();
+            await using FastReader a = await FastReader.ConnectAsync(port, seenA.Enqueue);
+            await a.Name;
+            await using LineClient extra = await LineClient.ConnectAsync(port);
+            Assert.Equal(["The room is full (1 people); try again later."], await extra.ReadToEndAsync());
+            await full.WaitForOutputAsync("the room is full (1)");
+            await a.Closed.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
+            Assert.Equal("No message for 0.5 s: connection closed.", seenA.Last());
+        }
+
+        (PeerProcess denied, int deniedPort) = await MarcelCli.ServeAsync("--chat", "--allow", "::1", "--deny", "127.0.0.0/8");
+        await using (denied)
+        {
+            await using LineClient client = await LineClient.ConnectAsync(deniedPort);
+            Assert.Empty(await client.ReadToEndAsync());
+            await denied.WaitForOutputAsync("Refused 127.0.0.1:");
+        }
+
+        await using PeerProcess wrong = MarcelCli.Start("serve", "--chat", "--port", "0", "--deny", "10.0.0.0/99");
+        Assert.Equal(1, await wrong.WaitForExitAsync());
+        Assert.Contains("is not a network", wrong.Error + wrong.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Socat_and_telnet_are_room_members_like_any_other()
+    {
+        string socat = ExternalProgram.Require("socat");
+        string telnet = ExternalProgram.Require("telnet");
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--chat");
+        await using (server)
+        {
+            var seen = new ConcurrentQueue<string>();
+            await using FastReader watcher = await FastReader.ConnectAsync(port, seen.Enqueue);
+            await watcher.Name;
+            await using PeerProcess s = PeerProcess.Start(socat, ["-", $"TCP:127.0.0.1:{port}"]);
+            await using PeerProcess t = PeerProcess.Start(telnet, ["127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]);
+            string socatName = NameIn(await s.WaitForOutputAsync("you are user"));
+            string telnetName = NameIn(await t.WaitForOutputAsync("you are user"));
+            await s.WriteLineAsync("from socat é");
+            await t.WriteLineAsync("from telnet");
+            await LinesOfRawAsync(seen, $"<{socatName}> from socat é");
+            await LinesOfRawAsync(seen, $"<{telnetName}> from telnet");
+            await t.WaitForOutputAsync($"<{socatName}> from socat é");
+            await watcher.SendAsync("back to you\n");
+            await s.WaitForOutputAsync($"<{await watcher.Name}> back to you");
+        }
+    }
+
+    [Fact]
+    public async Task A_thousand_connect_disconnect_cycles_bring_the_server_s_count_back_to_zero_without_growing()
+    {
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--chat");
+        await using (server)
+        {
+            // Warm-up: Kestrel's pools and the room's own tables reach their working size in the first thousands.
+            await CycleAsync(port, 2000);
+            await WaitForEmptyRoomAsync(server);
+            long before = await ManagedKiBAsync(server, 1);
+            await CycleAsync(port, 1000);
+            await WaitForEmptyRoomAsync(server);
+            long growth = await ManagedKiBAsync(server, 2) - before;
+            // A leak of a connection's state (a few hundred bytes and up) per cycle would show as hundreds of KiB.
+            Assert.True(growth < 150, $"the server's managed memory grew by {growth} KiB over 1,000 cycles");
+        }
+    }
+
+    /// <summary>The console's /stats: "Connections open: 0; in the room: 0; managed memory: N KiB."</summary>
+    private static async Task<long> ManagedKiBAsync(PeerProcess server, int asked)
+    {
+        await server.WriteLineAsync("/stats");
+        string output = await server.WaitForOutputAsync(" KiB.", asked);
+        string line = output.Split('\n').Last(l => l.StartsWith("Connections open:", StringComparison.Ordinal));
+        Assert.StartsWith("Connections open: 0; in the room: 0;", line, StringComparison.Ordinal);
+        string figure = line[(line.LastIndexOf(": ", StringComparison.Ordinal) + 2)..line.LastIndexOf(" KiB", StringComparison.Ordinal)];
+        return long.Parse(figure, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Asks the console's /who until it reports no connection (the last hang-up may still be in flight).</summary>
+    private static async Task WaitForEmptyRoomAsync(PeerProcess server)
+    {
+        for (int asked = 1; asked <= 50; asked++)
+        {
+            await server.WriteLineAsync("/who");
+            string output = await server.WaitForOutputAsync(" connection(s) open:", asked);
+            string last = output[..output.LastIndexOf(" connection(s) open:", StringComparison.Ordinal)];
+            if (last.EndsWith("0 in the room, 0", StringComparison.Ordinal)) return;
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail("The server still counts connections:\n" + server.Output[^500..]);
+    }
+
+    private static async Task CycleAsync(int port, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            await using LineClient client = await LineClient.ConnectAsync(port);
+            await client.ReadLineAsync();
+            if (i % 2 == 0)
+            {
+                await client.SendLineAsync("/quit");
+                await client.ReadToEndAsync();
+            }
+        }
+    }
+
+    private static string NameIn(string output)
+    {
+        int at = output.IndexOf("you are ", StringComparison.Ordinal) + "you are ".Length;
+        return output[at..output.IndexOf('.', at)];
+    }
+
+    /// <summary>Waits until a raw client has seen <paramref name="last"/>; returns every line it saw.</summary>
+    private static async Task<string[]> LinesOfRawAsync(ConcurrentQueue<string> seen, string last)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!seen.Contains(last))
+        {
+            if (clock.Elapsed > Timeouts.Step) Assert.Fail($"never saw '{last}'; saw:\n{string.Join('\n', seen.TakeLast(20))}");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        return seen.ToArray();
+    }
+}

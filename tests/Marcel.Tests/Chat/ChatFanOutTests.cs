@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Marcel.Tests.Support;
+
+namespace Marcel.Tests.Chat;
+
+/// <summary>Fan-out under load: many clients at once, and a client that does not read during a flood.</summary>
+public class ChatFanOutTests
+{
+    [Fact]
+    public async Task Forty_raw_clients_talking_at_once_lose_nothing_and_keep_each_sender_s_order()
+    {
+        const int clients = 40, lines = 50;
+        await using InProcessRoom room = await InProcessRoom.StartAsync();
+        var members = new List<(LineClient Client, string Name)>();
+        for (int i = 0; i < clients; i++) members.Add(await room.JoinAsync());
+        try
+        {
+            Task<List<string>>[] readers = members.Select(m => ReadMessagesAsync(m.Client, (clients - 1) * lines)).ToArray();
+            await Task.WhenAll(members.Select(m => Task.Run(async () =>
+            {
+                for (int n = 0; n < lines; n++) await m.Client.SendLineAsync($"{m.Name} {n}");
+            }, TestContext.Current.CancellationToken)));
+
+            for (int r = 0; r < clients; r++)
+            {
+                List<string> got = await readers[r];
+                foreach ((_, string sender) in members.Where((_, i) => i != r))
+                {
+                    string[] fromSender = got.Where(l => l.StartsWith($"<{sender}> ", StringComparison.Ordinal)).ToArray();
+                    Assert.Equal(Enumerable.Range(0, lines).Select(n => $"<{sender}> {sender} {n}"), fromSender);
+                }
+            }
+        }
+        finally
+        {
+            foreach ((LineClient c, _) in members) await c.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_client_that_does_not_read_is_cut_off_during_a_20_MB_flood_while_the_room_keeps_talking()
+    {
+        const int floodLines = 20_000;
+        await using InProcessRoom room = await InProcessRoom.StartAsync();
+        int floodSeen = 0, outOfOrder = 0;
+        var crossed = new System.Collections.Concurrent.ConcurrentDictionary<int, TimeSpan>();
+        var pings = new long[5];
+        var sleeperGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var floodDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        string flooderName = "", talkerName = "", sleeperName = "user4";
+
+        await using FastReader flooder = await FastReader.ConnectAsync(room.Port, _ => { });
+        flooderName = await flooder.Name;
+        await using FastReader talker = await FastReader.ConnectAsync(room.Port, _ => { });
+        talkerName = await talker.Name;
+        await using FastReader listener = await FastReader.ConnectAsync(room.Port, line =>
+        {
+            if (line.StartsWith($"<{flooderName}> flood ", StringComparison.Ordinal))
+            {
+                if (!line.StartsWith($"<{flooderName}> flood {floodSeen} ", StringComparison.Ordinal)) outOfOrder++;
+                if (++floodSeen == floodLines) floodDone.TrySetResult();
+            }
+            else if (line.StartsWith($"<{talkerName}> ping ", StringComparison.Ordinal))
+            {
+                int n = int.Parse(line.AsSpan(line.LastIndexOf(' ') + 1), CultureInfo.InvariantCulture);
+                crossed[n] = Stopwatch.GetElapsedTime(Volatile.Read(ref pings[n]));
+            }
+            else if (line == $"* {sleeperName} left (too slow to read, disconnected).")
+            {
+                sleeperGone.TrySetResult();
+            }
+        });
+        await listener.Name;
+
+        // The sleeper never reads, with a small receive buffer so the kernel absorbs little for it.
+        using var sleeper = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await sleeper.ConnectAsync(new IPEndPoint(IPAddress.Loopback, room.Port), TestContext.Current.CancellationToken);
+        Assert.Contains(sleeperName, await room.Console.WaitForAsync(sleeperName), StringComparison.Ordinal);
+
+        Task flood = Task.Run(async () =>
+        {
+            string filler = new('x', 1000);
+            var chunk = new StringBuilder();
+            for (int n = 0; n < floodLines; n++)
+            {
+                chunk.Append(CultureInfo.InvariantCulture, $"flood {n} {filler}\n");
+                if (chunk.Length > 60_000 || n == floodLines - 1)
+                {
+                    await flooder.SendAsync(chunk.ToString());
+                    chunk.Clear();
+                }
+            }
+        }, TestContext.Current.CancellationToken);
+
+        // While the flood runs, the talker's lines still cross in well under a second.
+        for (int n = 0; n < pings.Length; n++)
+        {
+            Volatile.Write(ref pings[n], Stopwatch.GetTimestamp());
+            await talker.SendAsync($"ping {n}\n");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        await flood.WaitAsync(Timeouts.Process, TestContext.Current.CancellationToken);
+        await floodDone.Task.WaitAsync(Timeouts.Process, TestContext.Current.CancellationToken);
+        await sleeperGone.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
+        Assert.Equal(0, outOfOrder);
+        Assert.Equal(pings.Length, crossed.Count);
+        Assert.All(crossed.Values, c => Assert.True(c < TimeSpan.FromSeconds(1), $"a line took {c} to cross"));
+        Assert.Equal(3, room.Server.MemberCount);
+    }
+
+    private static async Task<List<string>> ReadMessagesAsync(LineClient client, int count)
+    {
+        var lines = new List<string>(count);
+        while (lines.Count < count)
+        {
+            string line = await client.ReadLineAsync() ?? throw new InvalidOperationException($"closed after {lines.Count} lines");
+            if (line.StartsWith('<')) lines.Add(line);
+        }
+
+        return lines;
+    }
+}

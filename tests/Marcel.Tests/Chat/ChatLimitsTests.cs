@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Sockets;
+using Marcel.Core.Chat;
+using Marcel.Core.Hosting;
+using Marcel.Tests.Support;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Marcel.Tests.Chat;
+
+/// <summary>The room's limits: size, addresses, idleness, connection accounting, and the socket options it relies on.</summary>
+public class ChatLimitsTests
+{
+    [Fact]
+    public async Task The_client_over_max_clients_is_told_the_room_is_full_and_closed()
+    {
+        await using InProcessRoom room = await InProcessRoom.StartAsync(new ChatOptions { MaxClients = 2 });
+        (LineClient a, _) = await room.JoinAsync();
+        (LineClient b, _) = await room.JoinAsync();
+        await using (a) await using (b)
+        {
+            await using LineClient c = await LineClient.ConnectAsync(room.Port);
+            Assert.Equal(["The room is full (2 people); try again later."], await c.ReadToEndAsync());
+            await room.Console.WaitForAsync("the room is full (2)");
+
+            // Once someone leaves, there is room again.
+            await a.SendLineAsync("/quit");
+            await a.ReadToEndAsync();
+            await b.ReadUntilAsync(" left");
+            (LineClient d, _) = await room.JoinAsync();
+            await d.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_denied_address_is_closed_without_a_greeting_and_the_console_notes_it()
+    {
+        var options = new ChatOptions { Access = new ChatAccess([], [IPNetwork.Parse("127.0.0.0/8")]) };
+        await using InProcessRoom room = await InProcessRoom.StartAsync(options);
+        await using LineClient client = await LineClient.ConnectAsync(room.Port);
+        Assert.Empty(await client.ReadToEndAsync());
+        await room.Console.WaitForAsync("Refused 127.0.0.1:");
+        Assert.Equal(0, room.Server.MemberCount);
+    }
+
+    [Fact]
+    public async Task An_allow_list_lets_its_network_in_and_keeps_others_out()
+    {
+        var allowed = new ChatOptions { Access = new ChatAccess([IPNetwork.Parse("127.0.0.1/32")], []) };
+        await using (InProcessRoom room = await InProcessRoom.StartAsync(allowed))
+        {
+            (LineClient a, _) = await room.JoinAsync();
+            await a.DisposeAsync();
+        }
+
+        var onlyV6 = new ChatOptions { Access = new ChatAccess([IPNetwork.Parse("::1/128")], []) };
+        await using (InProcessRoom room = await InProcessRoom.StartAsync(onlyV6))
+        {
+            await using LineClient client = await LineClient.ConnectAsync(room.Port);
+            Assert.Empty(await client.ReadToEndAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Ipv6_clients_are_matched_against_ipv6_networks()
+    {
+        if (!Socket.OSSupportsIPv6) Assert.Skip("no IPv6 on this machine");
+        var options = new ChatOptions { Access = new ChatAccess([], [IPNetwork.Parse("::1/128")]) };
+        InProcessRoom room;
+        try
+        {
+            room = await InProcessRoom.StartAsync(options, host: "::1");
+        }
+        catch (ServerBindException)
+        {
+            Assert.Skip("::1 is not configured on this machine");
+            return;
+        }
+
+        await using (room)
+        {
+            await using LineClient client = await LineClient.ConnectAsync(room.Port, IPAddress.IPv6Loopback);
+            Assert.Empty(await client.ReadToEndAsync());
+            await room.Console.WaitForAsync("Refused [::1]:");
+        }
+    }
+
+    [Fact]
+    public async Task The_idle_timeout_closes_only_the_idle_client()
+    {
+        var options = new ChatOptions { IdleTimeout = TimeSpan.FromMilliseconds(600) };
+        await using InProcessRoom room = await InProcessRoom.StartAsync(options);
+        (LineClient idle, string idleName) = await room.JoinAsync();
+        (LineClient busy, string busyName) = await room.JoinAsync();
+        (LineClient watcher, _) = await room.JoinAsync();
+        await using (idle) await using (busy) await using (watcher)
+        {
+            using var talking = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            Task keepTalking = Task.Run(async () =>
+            {
+                while (!talking.IsCancellationRequested)
+                {
+                    await busy.SendLineAsync("tick");
+                    await watcher.SendLineAsync("tock");
+                    await Task.Delay(100, CancellationToken.None);
+                }
+            }, CancellationToken.None);
+
+            List<string> rest = await idle.ReadToEndAsync();
+            Assert.Equal("No message for 0.6 s: connection closed.", rest.Last());
+            Assert.Equal($"* {idleName} left (idle too long).", await watcher.ReadUntilAsync(" left"));
+            await talking.CancelAsync();
+            await keepTalking;
+
+            await busy.SendLineAsync("still here");
+            Assert.Equal($"<{busyName}> still here", await watcher.ReadUntilAsync("still here"));
+        }
+    }
+
+    [Fact]
+    public async Task A_thousand_connect_disconnect_cycles_leave_no_connection_behind()
+    {
+        await using InProcessRoom room = await InProcessRoom.StartAsync(new ChatOptions { NoticeWindow = TimeSpan.FromMilliseconds(20) });
+        (LineClient watcher, _) = await room.JoinAsync();
+        await using (watcher)
+        {
+            Task drain = watcher.ReadToEndAsync();
+            for (int i = 0; i < 1000; i++)
+            {
+                if (i % 3 == 0)
+                {
+                    // A polite client: reads the welcome, says FIN, reads the goodbye.
+                    (LineClient c, _) = await room.JoinAsync();
+                    await c.SendLineAsync("FIN");
+                    await c.ReadToEndAsync();
+                    await c.DisposeAsync();
+                }
+                else
+                {
+                    // A rude one: connects and hangs up (or resets) at once.
+                    LineClient c = await LineClient.ConnectAsync(room.Port);
+                    if (i % 3 == 2) c.Socket.LingerState = new LingerOption(true, 0);
+                    await c.DisposeAsync();
+                }
+            }
+
+            await WaitUntilAsync(() => room.Server.ConnectionCount == 1 && room.Server.MemberCount == 1, () => $"{room.Server.ConnectionCount} connections");
+            await room.StopAsync();
+            await WaitUntilAsync(() => room.Server.ConnectionCount == 0, () => $"{room.Server.ConnectionCount} connections after shutdown");
+            await drain.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Accepted_sockets_have_nagle_disabled_so_small_lines_leave_at_once()
+    {
+        var noDelay = new TaskCompletionSource<bool>();
+        await using LineServerHost host = await LineServerHost.StartAsync("127.0.0.1", 0, connection =>
+        {
+            noDelay.TrySetResult(connection.Features.Get<IConnectionSocketFeature>()?.Socket.NoDelay ?? false);
+            return Task.CompletedTask;
+        }, NullLoggerFactory.Instance, cancellationToken: TestContext.Current.CancellationToken);
+        await using LineClient client = await LineClient.ConnectAsync(host.BoundEndPoints[0].Port);
+        Assert.True(await noDelay.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>Polls a condition that no event announces (a counter going down), within a bound.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> describe)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > Timeouts.Step) Assert.Fail("Timed out: " + describe());
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Threading.Channels;
+using Marcel.Core.Chat;
+using Marcel.Core.Hosting;
+using Marcel.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Marcel.Tests.Chat;
+
+/// <summary>A chat room run in the test process on a loopback port, with an operator the test can type into and read.</summary>
+internal sealed class InProcessRoom : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly LineServerHost _host;
+    private Task? _run;
+
+    private InProcessRoom(ChatServer server, LineServerHost host, RecordingOperator console)
+    {
+        Server = server;
+        _host = host;
+        Console = console;
+    }
+
+    public ChatServer Server { get; }
+
+    public RecordingOperator Console { get; }
+
+    public int Port => _host.BoundEndPoints[0].Port;
+
+    public Task Running => _run ?? Task.CompletedTask;
+
+    public static async Task<InProcessRoom> StartAsync(ChatOptions? options = null, string host = "127.0.0.1")
+    {
+        var console = new RecordingOperator();
+        var server = new ChatServer(options ?? new ChatOptions(), console, NullLogger.Instance);
+        LineServerHost listener = await LineServerHost.StartAsync(host, 0, server.OnConnectedAsync, NullLoggerFactory.Instance);
+        var room = new InProcessRoom(server, listener, console);
+        room._run = server.RunAsync(listener.BoundEndPoints, room._stop.Token);
+        return room;
+    }
+
+    /// <summary>Connects a raw client and reads its two greeting lines; returns it with the name it was given.</summary>
+    public async Task<(LineClient Client, string Name)> JoinAsync()
+    {
+        LineClient client = await LineClient.ConnectAsync(Port, _host.BoundEndPoints[0].Address);
+        string welcome = await client.ReadLineAsync() ?? throw new InvalidOperationException("closed before the welcome");
+        await client.ReadLineAsync(); // who is here
+        int at = welcome.IndexOf("you are ", StringComparison.Ordinal) + "you are ".Length;
+        return (client, welcome[at..welcome.IndexOf('.', at)]);
+    }
+
+    public Task StopAsync()
+    {
+        _stop.Cancel();
+        return Running;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await Running.WaitAsync(TimeSpan.FromSeconds(10));
+        await _host.StopAsync();
+        await _host.DisposeAsync();
+        Server.Dispose();
+        _stop.Dispose();
+    }
+}
+
+/// <summary>An operator console for tests: records what the room reports, and takes typed lines.</summary>
+internal sealed class RecordingOperator : IChatOperator
+{
+    private readonly Channel<string> _typed = Channel.CreateUnbounded<string>();
+    private readonly ConcurrentQueue<string> _shown = new();
+    private readonly SemaphoreSlim _changed = new(0);
+
+    public IReadOnlyList<IPEndPoint> Endpoints { get; private set; } = [];
+
+    public IReadOnlyCollection<string> Shown => _shown;
+
+    public void Listening(IReadOnlyList<IPEndPoint> endpoints) => Endpoints = endpoints;
+
+    public void Traffic(string from, string text) => Show("<" + from + "> " + text);
+
+    public void Happened(string text) => Show(text);
+
+    public ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) => ReadAsync(cancellationToken);
+
+    public void Type(string line) => _typed.Writer.TryWrite(line);
+
+    public void CloseInput() => _typed.Writer.TryComplete();
+
+    /// <summary>Waits until a shown line contains <paramref name="text"/>; returns that line.</summary>
+    public async Task<string> WaitForAsync(string text)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        bound.CancelAfter(Timeouts.Step);
+        while (true)
+        {
+            string? found = _shown.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            if (found is not null) return found;
+            try
+            {
+                await _changed.WaitAsync(bound.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"The console never showed '{text}'. It showed:\n{string.Join('\n', _shown)}");
+            }
+        }
+    }
+
+    private async ValueTask<string?> ReadAsync(CancellationToken cancellationToken) =>
+        await _typed.Reader.WaitToReadAsync(cancellationToken) && _typed.Reader.TryRead(out string? line) ? line : null;
+
+    private void Show(string line)
+    {
+        _shown.Enqueue(line);
+        _changed.Release();
+    }
+}
