@@ -35,6 +35,8 @@ if [ "$build" -eq 1 ]; then
   dotnet publish src/Marcel.Cli -c Release -r linux-x64 >/dev/null
   dotnet build src/Marcel.Cli -c Release >/dev/null
 fi
+# `dotnet pack` (PackAsTool) leaves no apphost behind: build again when it is missing.
+[ -x "$jit" ] || dotnet build src/Marcel.Cli -c Release >/dev/null
 aot=$(realpath "$aot"); jit=$(realpath "$jit")
 
 work=$(mktemp -d)
@@ -86,18 +88,18 @@ per_round=$(( (runs + rounds - 1) / rounds ))
 for round in $(seq "$rounds"); do
   echo "  round $round/$rounds" >&2
   i=0
-  while IFS=$'\t' read -r job label cmd; do
+  while IFS=$'\t' read -r _ label cmd; do
     i=$((i + 1))
     [ -e "$work/$i.failed" ] && continue
     if ! hyperfine -N --style none --warmup 2 --runs "$per_round" --export-json "$work/$i.$round.json" "$cmd" >"$work/$i.log" 2>&1; then
-      touch "$work/$i.failed"; echo "    failed: $cmd" >&2; sed 's/^/    /' "$work/$i.log" | tail -n 5 >&2
+      touch "$work/$i.failed"; echo "    failed: $label ($cmd)" >&2; sed 's/^/    /' "$work/$i.log" | tail -n 5 >&2
     fi
   done <"$jobs_file"
 done
 
 # Peak RSS: the median of 5 runs under GNU time.
 i=0
-while IFS=$'\t' read -r job label cmd; do
+while IFS=$'\t' read -r _ _ cmd; do
   i=$((i + 1))
   for _ in 1 2 3 4 5; do
     # shellcheck disable=SC2086
@@ -156,7 +158,7 @@ jit_files = [p for p in glob.glob(os.path.join(jit_dir, "*")) if os.path.isfile(
 print("\n### Size\n")
 print("| build | size | needs |")
 print("|---|---:|---|")
-print(f"| NativeAOT `marcel` (stripped, one file) | {size(aot):.1f} MiB | libc (+ libicu, libssl when used) |")
+print(f"| NativeAOT `marcel` (stripped, one file) | {size(aot):.1f} MiB | glibc, ICU (+ OpenSSL for TLS) |")
 print(f"| framework-dependent `marcel` (app files, no pdb) | {sum(map(os.path.getsize, jit_files)) / 1024 / 1024:.1f} MiB | the .NET 10 + ASP.NET Core runtimes |")
 print("\n### Targets\n")
 print("\n".join(verdicts))

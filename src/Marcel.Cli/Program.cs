@@ -16,6 +16,7 @@ var root = new RootCommand(CliStrings.RootDescription)
     CommonOptions.Verbose,
     ServeCommand.Create(),
     ConnectCommand.Create(),
+    FetchCommand.Create(),
 };
 BuiltInOptions.Customise(root);
 

@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 ok()      { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok()  { echo "not ok - $1"; shift; for detail in "$@"; do sed 's/^/    /' <<<"$detail"; done; failed=$((failed + 1)); }
+not_ok()  { echo "not ok - $1"; shift; printf '%s\n' "$@" | sed 's/^/    /'; failed=$((failed + 1)); }
 skip()    { echo "skip - $1"; skipped=$((skipped + 1)); }
 
 # Waits (at most 15 s) until FILE contains text matching REGEX; prints the first match.
@@ -74,6 +74,15 @@ if port=$(await_match "$work/serve.out" 'Listening on 127\.0\.0\.1:[0-9]+'); the
   fi
 else
   not_ok "serve --port 0 prints its address" "$(cat "$work/serve.out")"
+fi
+
+# 3b. A refused connection is one line on stderr and exit code 3, in French too (resources and ICU at work).
+closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+refused=$(timeout 10 "$marcel" --lang fr connect 127.0.0.1 "$closed" 2>&1 </dev/null); status=$?
+if [ "$status" -eq 3 ] && grep -q "connexion refusée" <<<"$refused"; then
+  ok "connect to a closed port: exit 3, \"$refused\""
+else
+  not_ok "connect to a closed port: exit 3 and a French message" "exit $status:" "$refused"
 fi
 
 # 4. fetch of a small local page, once `marcel fetch` exists (it is being built beside this script). An unknown

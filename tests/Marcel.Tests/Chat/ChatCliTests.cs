@@ -16,7 +16,7 @@ public class ChatCliTests
         string nc = ExternalProgram.Require("nc");
         string ncat = ExternalProgram.Require("ncat");
         const int lines = 20;
-        (PeerProcess server, int port) = await Support.MarcelCli.ServeAsync("--chat");
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--chat");
         await using (server)
         {
             var peers = new List<PeerProcess>();
@@ -31,7 +31,7 @@ public class ChatCliTests
 
                 for (int i = 0; i < 8; i++) peers.Add(PeerProcess.Start(nc, ["127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]));
                 for (int i = 0; i < 8; i++) peers.Add(PeerProcess.Start(ncat, ["127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]));
-                for (int i = 0; i < 6; i++) peers.Add(Support.MarcelCli.Start("connect", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)));
+                for (int i = 0; i < 6; i++) peers.Add(MarcelCli.Start("connect", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)));
 
                 var names = new List<string>();
                 foreach ((FastReader reader, _) in raws) names.Add(await reader.Name);
@@ -92,7 +92,7 @@ public class ChatCliTests
     [Fact]
     public async Task The_operator_console_shows_traffic_and_its_lines_who_and_kick_act_on_the_room()
     {
-        (PeerProcess server, int port) = await Support.MarcelCli.ServeAsync("--chat");
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--chat");
         await using (server)
         {
             var seenA = new ConcurrentQueue<string>();
@@ -134,7 +134,7 @@ public class ChatCliTests
     [Fact]
     public async Task Limits_from_the_command_line_refuse_the_extra_client_the_denied_address_and_the_idle_one()
     {
-        (PeerProcess full, int port) = await Support.MarcelCli.ServeAsync("--chat", "--max-clients", "1", "--idle-timeout", "0.5");
+        (PeerProcess full, int port) = await MarcelCli.ServeAsync("--chat", "--max-clients", "1", "--idle-timeout", "0.5");
         await using (full)
         {
             var seenA = new ConcurrentQueue<string>();
@@ -147,7 +147,7 @@ public class ChatCliTests
             Assert.Equal("No message for 0.5 s: connection closed.", seenA.Last());
         }
 
-        (PeerProcess denied, int deniedPort) = await Support.MarcelCli.ServeAsync("--chat", "--allow", "::1", "--deny", "127.0.0.0/8");
+        (PeerProcess denied, int deniedPort) = await MarcelCli.ServeAsync("--chat", "--allow", "::1", "--deny", "127.0.0.0/8");
         await using (denied)
         {
             await using LineClient client = await LineClient.ConnectAsync(deniedPort);
@@ -155,7 +155,7 @@ public class ChatCliTests
             await denied.WaitForOutputAsync("Refused 127.0.0.1:");
         }
 
-        await using PeerProcess wrong = Support.MarcelCli.Start("serve", "--chat", "--port", "0", "--deny", "10.0.0.0/99");
+        await using PeerProcess wrong = MarcelCli.Start("serve", "--chat", "--port", "0", "--deny", "10.0.0.0/99");
         Assert.Equal(1, await wrong.WaitForExitAsync());
         Assert.Contains("is not a network", wrong.Error + wrong.Output, StringComparison.Ordinal);
     }
@@ -165,7 +165,7 @@ public class ChatCliTests
     {
         string socat = ExternalProgram.Require("socat");
         string telnet = ExternalProgram.Require("telnet");
-        (PeerProcess server, int port) = await Support.MarcelCli.ServeAsync("--chat");
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--chat");
         await using (server)
         {
             var seen = new ConcurrentQueue<string>();
@@ -188,7 +188,7 @@ public class ChatCliTests
     [Fact]
     public async Task A_thousand_connect_disconnect_cycles_bring_the_server_s_count_back_to_zero_without_growing()
     {
-        (PeerProcess server, int port) = await Support.MarcelCli.ServeAsync("--chat");
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--chat");
         await using (server)
         {
             // Warm-up: Kestrel's pools and the room's own tables reach their working size in the first thousands.

@@ -1,0 +1,33 @@
+namespace Marcel.Core.Fetch;
+
+/// <summary>A fetch that failed, with curl's exit code and the one line to show the user.</summary>
+public sealed class FetchException : Exception
+{
+    /// <summary>Creates the failure.</summary>
+    public FetchException(int exitCode, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        ExitCode = exitCode;
+    }
+
+    /// <summary>Creates a failure with exit code 1 (for serialisers and analyzers; prefer the other constructor).</summary>
+    public FetchException()
+        : this(1, string.Empty)
+    {
+    }
+
+    /// <summary>Creates a failure with exit code 1.</summary>
+    public FetchException(string message)
+        : this(1, message)
+    {
+    }
+
+    /// <summary>Creates a failure with exit code 1.</summary>
+    public FetchException(string message, Exception innerException)
+        : this(1, message, innerException)
+    {
+    }
+
+    /// <summary>One of <see cref="FetchExitCodes"/>.</summary>
+    public int ExitCode { get; }
+}

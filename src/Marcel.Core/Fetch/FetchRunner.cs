@@ -1,0 +1,101 @@
+using System.Globalization;
+using Marcel.Core.Resources;
+
+namespace Marcel.Core.Fetch;
+
+/// <summary>
+/// <c>marcel fetch</c> as a library call: sends the request (through <see cref="FetchSession"/>), then streams the
+/// response to the chosen output with one fixed buffer, so memory stays constant whatever the size.
+/// </summary>
+public sealed class FetchRunner
+{
+    private const int MinBufferSize = 16 * 1024;
+
+    private readonly FetchOptions _options;
+    private readonly FetchOutput _output;
+    private readonly byte[] _buffer;
+    private ResponseWriter? _writer;
+
+    private FetchRunner(FetchOptions options, FetchOutput output)
+    {
+        _options = options;
+        _output = output;
+        _buffer = new byte[Math.Clamp(options.BufferSize, MinBufferSize, FetchOptions.MaxBufferSize)];
+    }
+
+    /// <summary>Fetches <see cref="FetchOptions.Url"/> into <paramref name="output"/>.</summary>
+    /// <exception cref="FetchException">The fetch failed; its exit code is curl's for the same failure.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (Ctrl-C).</exception>
+    public static Task RunAsync(FetchOptions options, FetchOutput output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        if (!options.Url.IsAbsoluteUri || options.Url.Scheme is not ("http" or "https"))
+        {
+            throw new FetchException(FetchExitCodes.BadUrl, string.Format(CultureInfo.CurrentCulture, FetchStrings.UrlInvalid, options.Url));
+        }
+
+        return new FetchRunner(WithoutUrlCredentials(options), output).RunAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// As curl, <c>http://user:password@host/</c> means Basic credentials for the server: they become an
+    /// <c>Authorization</c> header (masked by -v, dropped on a redirect to another host) and leave the URL, so that
+    /// no message or trace can show them.
+    /// </summary>
+    private static FetchOptions WithoutUrlCredentials(FetchOptions options)
+    {
+        if (options.Url.UserInfo.Length == 0)
+        {
+            return options;
+        }
+
+        string[] parts = options.Url.UserInfo.Split(':', 2);
+        var credentials = new System.Net.NetworkCredential(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty);
+        var url = new UriBuilder(options.Url) { UserName = string.Empty, Password = string.Empty }.Uri;
+        bool given = options.Headers.Any(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase));
+        return options with
+        {
+            Url = url,
+            Headers = given ? options.Headers : [.. options.Headers, new("Authorization", RequestHeaders.Basic(credentials))],
+        };
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_options.MaxTime is { } maxTime)
+        {
+            limit.CancelAfter(maxTime);
+        }
+
+        using var session = new FetchSession(_options, new FetchTrace(_output.Trace));
+        try
+        {
+            using HttpResponseMessage response = await SendAsync(session, limit.Token);
+            if (_options.FailOnHttpError && (int)response.StatusCode >= 400)
+            {
+                throw new FetchException(FetchExitCodes.HttpError, string.Format(CultureInfo.CurrentCulture, FetchStrings.HttpError, (int)response.StatusCode, response.ReasonPhrase));
+            }
+
+            _writer = new ResponseWriter(_options, _output, _buffer, session, response, limit.Token);
+            await _writer.WriteAsync();
+        }
+        catch (Exception e) when (e is not FetchException && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw FetchFailures.OperationTimedOut(_options.MaxTime!.Value, _writer?.Received ?? 0);
+        }
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(FetchSession session, CancellationToken token)
+    {
+        try
+        {
+            return await session.SendAsync(token);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !token.IsCancellationRequested)
+        {
+            throw FetchFailures.WhileSending(e, session);
+        }
+    }
+}
