@@ -7,7 +7,7 @@ using Marcel.Core.Resources;
 namespace Marcel.Cli.Commands;
 
 /// <summary>The dialogue server's operator at the console: the chapter's messages, <c>C&gt;</c> lines, typed replies.</summary>
-internal sealed class ConsoleDialogueOperator(ConsoleTerminal terminal) : IDialogueOperator
+internal sealed class ConsoleDialogueOperator(ConsoleTerminal terminal, int maxLineBytes) : IDialogueOperator
 {
     private const string ReplyPrompt = "S> ";
 
@@ -31,7 +31,7 @@ internal sealed class ConsoleDialogueOperator(ConsoleTerminal terminal) : IDialo
     public void ConversationEnded(EndPoint? remote, ConversationEnd reason)
     {
         terminal.SetPrompt(string.Empty);
-        terminal.WriteLine(Strings.ConnectionInterrupted + " (" + Describe(reason) + ")");
+        terminal.WriteLine(Strings.ConnectionInterrupted + " (" + Describe(reason, maxLineBytes) + ")");
     }
 
     public void WaitingClientsDropped(int count) => terminal.WriteLine(Format(Strings.WaitingClientsClosed, count));
@@ -56,11 +56,11 @@ internal sealed class ConsoleDialogueOperator(ConsoleTerminal terminal) : IDialo
         return !(choice.StartsWith('T') || choice.StartsWith('t') || choice.StartsWith('Q') || choice.StartsWith('q'));
     }
 
-    private static string Describe(ConversationEnd reason) => reason switch
+    private static string Describe(ConversationEnd reason, int maxLineBytes) => reason switch
     {
         ConversationEnd.ClientFarewell => Strings.EndClientFarewell,
         ConversationEnd.ClientHungUp => Strings.EndClientHungUp,
-        ConversationEnd.ClientTooLong => Strings.EndClientTooLong,
+        ConversationEnd.ClientTooLong => Format(Strings.EndClientTooLong, maxLineBytes),
         ConversationEnd.Operator => Strings.EndOperator,
         _ => Strings.EndShutdown,
     };

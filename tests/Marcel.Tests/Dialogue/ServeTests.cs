@@ -168,7 +168,7 @@ public class ServeTests
                 Assert.Equal("Message too long (over 65536 bytes): connection closed.", await flooder.ReadLineAsync());
             }
 
-            await server.WaitForOutputAsync("(The client sent a message over");
+            await server.WaitForOutputAsync("(The client sent a message over 65536 bytes.)");
             await using LineClient next = await LineClient.ConnectAsync(port);
             Assert.Equal(Greeting, await next.ReadLineAsync());
         }
