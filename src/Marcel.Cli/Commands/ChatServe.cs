@@ -71,7 +71,11 @@ internal static class ChatServe
         LineServerHost listener;
         try
         {
-            listener = await LineServerHost.StartAsync(host, port, server.OnConnectedAsync, logging, cancellationToken: signal.Token);
+            // Inline scheduling: a flush sends at once instead of queuing the send for Kestrel's I/O threads, so a notice
+            // to ten thousand members never holds ten thousand pooled buffers at the same moment (the pool keeps its peak).
+            // Safe here: the room's handlers never block.
+            listener = await LineServerHost.StartAsync(host, port, server.OnConnectedAsync, logging,
+                configureTransport: transport => transport.UnsafePreferInlineScheduling = true, cancellationToken: signal.Token);
         }
         catch (ServerBindException e)
         {

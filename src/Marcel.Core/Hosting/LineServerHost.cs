@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +32,7 @@ public sealed class LineServerHost : IAsyncDisposable
     /// <summary>
     /// Binds <paramref name="host"/>:<paramref name="port"/> and starts accepting. <paramref name="onConnection"/> runs once per
     /// connection; the connection lives until its task ends. Throws <see cref="ServerBindException"/> when it cannot listen.
+    /// <paramref name="configureTransport"/> tunes Kestrel's socket transport (e.g. inline scheduling for a chat room).
     /// </summary>
     public static async Task<LineServerHost> StartAsync(
         string host,
@@ -38,6 +40,7 @@ public sealed class LineServerHost : IAsyncDisposable
         Func<ConnectionContext, Task> onConnection,
         ILoggerFactory loggerFactory,
         Action<ListenOptions>? configureListener = null,
+        Action<SocketTransportOptions>? configureTransport = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(onConnection);
@@ -74,6 +77,11 @@ public sealed class LineServerHost : IAsyncDisposable
                 });
             }
         });
+        if (configureTransport is not null)
+        {
+            builder.WebHost.UseSockets(configureTransport);
+        }
+
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(2));
 
         WebApplication app = builder.Build();
