@@ -8,6 +8,8 @@ namespace ChatLoad;
 /// <summary>N clients, K of them sending timestamped lines (paced, or unthrottled in batches); measures what arrives.</summary>
 internal static class LoadRun
 {
+    private static int s_sendErrors;
+
     public static async Task<int> RunAsync(Options o)
     {
         var latencies = new Histogram();
@@ -47,7 +49,7 @@ internal static class LoadRun
             $"loss={Math.Max(0, expected - delivered - corrupt)} corrupt={corrupt} out_of_order={clients.Sum(c => c.OutOfOrder) - disorderBefore} closed={clients.Count(c => c.Closed)} " +
             $"lines_per_s={delivered / elapsed:F0} p50_ms={latencies.PercentileMs(0.50):F2} p99_ms={latencies.PercentileMs(0.99):F2} " +
             $"cpu_us_per_line={(delivered > 0 ? cpu * 1e6 / delivered : double.NaN):F2} cpu_us_per_arrived={(delivered + corrupt > 0 ? cpu * 1e6 / (delivered + corrupt) : double.NaN):F3} " +
-            $"server_alive={ServerStats.Alive(o.ServerPid)}"));
+            $"send_errors={s_sendErrors} server_alive={ServerStats.Alive(o.ServerPid)}"));
         foreach (LoadClient c in clients) c.Dispose();
         return 0;
     }
@@ -113,8 +115,10 @@ internal static class LoadRun
             {
                 int s = (int)(g % o.Senders);
                 long stamp = start + (long)(g / o.Rate * Stopwatch.Frequency);
-                Send(clients[s].Socket, Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"#L {s} {sent[s]} {stamp}\n")));
-                sent[s]++;
+                if (Send(clients[s].Socket, Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"#L {s} {sent[s]} {stamp}\n"))))
+                {
+                    sent[s]++;
+                }
             }
 
             await Task.Delay(1);
@@ -148,15 +152,20 @@ internal static class LoadRun
         }
     }
 
-    private static void Send(Socket socket, byte[] bytes)
+    /// <summary>Sends one whole line; false (counted, never silently expected) when the socket refused it.</summary>
+    private static bool Send(Socket socket, byte[] bytes)
     {
         try
         {
-            socket.Send(bytes);
+            int done = 0;
+            while (done < bytes.Length) done += socket.Send(bytes, done, bytes.Length - done, SocketFlags.None);
+            return true;
         }
-        catch (SocketException)
+        catch (SocketException e)
         {
-            // The server closed this sender: counted as loss at the receivers.
+            Interlocked.Increment(ref s_sendErrors);
+            Console.Error.WriteLine($"send failed: {e.SocketErrorCode}");
+            return false;
         }
     }
 
