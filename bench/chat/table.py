@@ -26,8 +26,8 @@ def ratio(m, n):
     return f"{m / n:.2f}×"
 
 
-print("| Scenario | Server | Delivered lines/s | p50 ms | p99 ms | Loss | Corrupt | Out of order | Server CPU µs/line | Notes |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+print("| Scenario | Server | Delivered lines/s | p50 ms | p99 ms | Loss | Corrupt | Out of order | Server CPU µs/line | CPU µs/arrived line | Notes |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for label in order:
     group = rows[label]
     for server in ("ncat", "marcel"):
@@ -38,18 +38,19 @@ for label in order:
             if f.get("error"):
                 note = f"error {f.get('error')}: " + note
             print(f"| {label} | {server} | {f.get('lines_per_s', '–')} | {f.get('p50_ms', '–')} | {f.get('p99_ms', '–')} | {f.get('loss', '–')} "
-                  f"| {f.get('corrupt', '–')} | {f.get('out_of_order', '–')} | {f.get('cpu_us_per_line', '–')} | {note} |")
+                  f"| {f.get('corrupt', '–')} | {f.get('out_of_order', '–')} | {f.get('cpu_us_per_line', '–')} | {f.get('cpu_us_per_arrived', '–')} | {note} |")
         elif mode == "idle":
             note = (f"held {f.get('held')}/{f.get('clients')}, RSS {f.get('rss_before_kib')} → {f.get('rss_after_kib')} KiB, "
                     f"**{f.get('bytes_per_conn')} B per connection**, server alive {f.get('server_alive')}")
-            print(f"| {label} | {server} | | | | | | | | {note} |")
+            print(f"| {label} | {server} | | | | | | | | | {note} |")
         elif mode == "churn":
             note = (f"{f.get('rounds_ok')}/{f.get('rounds')} rounds with a line crossing, {f.get('seconds')} s, "
                     f"last crowd connected {f.get('last_crowd_connected')}, server alive {f.get('server_alive')}")
-            print(f"| {label} | {server} | | | | | | | | {note} |")
+            print(f"| {label} | {server} | | | | | | | | | {note} |")
         else:
-            print(f"| {label} | {server} | | | | | | | | {' '.join(k + '=' + v for k, v in f.items()) or 'no result'} |")
+            print(f"| {label} | {server} | | | | | | | | | {' '.join(k + '=' + v for k, v in f.items()) or 'no result'} |")
     n, m = group.get("ncat", {}), group.get("marcel", {})
     if m.get("mode") == "load":
         print(f"| {label} | marcel ÷ ncat | {ratio(num(m, 'lines_per_s'), num(n, 'lines_per_s'))} | {ratio(num(m, 'p50_ms'), num(n, 'p50_ms'))} "
-              f"| {ratio(num(m, 'p99_ms'), num(n, 'p99_ms'))} | | | | {ratio(num(m, 'cpu_us_per_line'), num(n, 'cpu_us_per_line'))} | |")
+              f"| {ratio(num(m, 'p99_ms'), num(n, 'p99_ms'))} | | | | {ratio(num(m, 'cpu_us_per_line'), num(n, 'cpu_us_per_line'))} "
+              f"| {ratio(num(m, 'cpu_us_per_arrived'), num(n, 'cpu_us_per_arrived'))} | |")

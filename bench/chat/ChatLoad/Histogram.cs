@@ -9,6 +9,13 @@ internal sealed class Histogram
 
     public long Count => Interlocked.Read(ref _count);
 
+    /// <summary>Forgets the samples so far (after the warm-up).</summary>
+    public void Clear()
+    {
+        Array.Clear(_buckets);
+        Interlocked.Exchange(ref _count, 0);
+    }
+
     public void Add(double micros)
     {
         long bucket = Math.Clamp((long)(micros / BucketMicros), 0, _buckets.Length - 1);

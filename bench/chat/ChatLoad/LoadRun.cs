@@ -8,6 +8,8 @@ namespace ChatLoad;
 /// <summary>N clients, K of them sending timestamped lines (paced, or unthrottled in batches); measures what arrives.</summary>
 internal static class LoadRun
 {
+    private static int s_sendErrors;
+
     public static async Task<int> RunAsync(Options o)
     {
         var latencies = new Histogram();
@@ -23,34 +25,31 @@ internal static class LoadRun
         }
 
         var sent = new long[o.Senders];
-        double cpu0 = ServerStats.CpuSeconds(o.ServerPid);
-        long t0 = Stopwatch.GetTimestamp();
-        if (o.Rate > 0)
+        if (o.Warmup > 0)
         {
-            await PacedAsync(o, clients, sent);
-        }
-        else
-        {
-            await Task.WhenAll(Enumerable.Range(0, o.Senders).Select(s => Task.Run(() => UnthrottledAsync(o, clients, sent, s))));
+            await SendAsync(o with { Seconds = o.Warmup }, clients, sent);
+            await DrainAsync(clients, o.Senders, Expected(clients, o.Senders, sent, new long[o.Senders]));
+            latencies.Clear();
         }
 
-        long expected = clients.Where(r => !r.Closed).Sum(r => Enumerable.Range(0, o.Senders).Where(s => s != r.Index).Sum(s => sent[s]));
-        var drain = Stopwatch.StartNew();
-        while (Arrived(clients, o.Senders) < expected && drain.Elapsed < TimeSpan.FromSeconds(5) && clients.Any(c => !c.Closed))
-        {
-            await Task.Delay(5);
-        }
+        long[] sentBefore = (long[])sent.Clone();
+        long deliveredBefore = Delivered(clients, o.Senders), corruptBefore = clients.Sum(c => c.Corrupt), disorderBefore = clients.Sum(c => c.OutOfOrder);
+        double cpu0 = ServerStats.CpuSeconds(o.ServerPid);
+        long t0 = Stopwatch.GetTimestamp();
+        await SendAsync(o, clients, sent);
+        await DrainAsync(clients, o.Senders, Expected(clients, o.Senders, sent, new long[o.Senders]));
 
         double elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         double cpu = ServerStats.CpuSeconds(o.ServerPid) - cpu0;
-        long delivered = Delivered(clients, o.Senders);
-        long corrupt = clients.Sum(c => c.Corrupt);
-        long expectedNow = clients.Sum(r => Enumerable.Range(0, o.Senders).Where(s => s != r.Index).Sum(s => sent[s]));
+        long delivered = Delivered(clients, o.Senders) - deliveredBefore;
+        long corrupt = clients.Sum(c => c.Corrupt) - corruptBefore;
+        long expected = Expected(clients, o.Senders, sent, sentBefore);
         Report(o, string.Create(CultureInfo.InvariantCulture,
-            $"connected={clients.Count} seated={seated} seat_s={seatSeconds:F1} sent={sent.Sum()} delivered={delivered} expected={expectedNow} loss={Math.Max(0, expectedNow - delivered - corrupt)} " +
-            $"corrupt={corrupt} out_of_order={clients.Sum(c => c.OutOfOrder)} closed={clients.Count(c => c.Closed)} " +
+            $"connected={clients.Count} seated={seated} seat_s={seatSeconds:F1} sent={sent.Sum() - sentBefore.Sum()} delivered={delivered} expected={expected} " +
+            $"loss={Math.Max(0, expected - delivered - corrupt)} corrupt={corrupt} out_of_order={clients.Sum(c => c.OutOfOrder) - disorderBefore} closed={clients.Count(c => c.Closed)} " +
             $"lines_per_s={delivered / elapsed:F0} p50_ms={latencies.PercentileMs(0.50):F2} p99_ms={latencies.PercentileMs(0.99):F2} " +
-            $"cpu_us_per_line={(delivered > 0 ? cpu * 1e6 / delivered : double.NaN):F2} server_alive={ServerStats.Alive(o.ServerPid)}"));
+            $"cpu_us_per_line={(delivered > 0 ? cpu * 1e6 / delivered : double.NaN):F2} cpu_us_per_arrived={(delivered + corrupt > 0 ? cpu * 1e6 / (delivered + corrupt) : double.NaN):F3} " +
+            $"send_errors={s_sendErrors} server_alive={ServerStats.Alive(o.ServerPid)}"));
         foreach (LoadClient c in clients) c.Dispose();
         return 0;
     }
@@ -80,6 +79,24 @@ internal static class LoadRun
         return false;
     }
 
+    private static Task SendAsync(Options o, List<LoadClient> clients, long[] sent) => o.Rate > 0
+        ? PacedAsync(o, clients, sent)
+        : Task.WhenAll(Enumerable.Range(0, o.Senders).Select(s => Task.Run(() => UnthrottledAsync(o, clients, sent, s))));
+
+    /// <summary>Lines every receiver should have got from the senders since <paramref name="since"/> (a sender does not hear itself).</summary>
+    private static long Expected(List<LoadClient> clients, int senders, long[] sent, long[] since) =>
+        clients.Sum(r => Enumerable.Range(0, senders).Where(s => s != r.Index).Sum(s => sent[s] - since[s]));
+
+    /// <summary>Waits (at most 5 s) until what was sent has arrived, intact or not.</summary>
+    private static async Task DrainAsync(List<LoadClient> clients, int senders, long expectedTotal)
+    {
+        var drain = Stopwatch.StartNew();
+        while (Arrived(clients, senders) < expectedTotal && drain.Elapsed < TimeSpan.FromSeconds(5) && clients.Any(c => !c.Closed))
+        {
+            await Task.Delay(5);
+        }
+    }
+
     private static long Delivered(List<LoadClient> clients, int senders) =>
         clients.Sum(c => Enumerable.Range(0, senders).Sum(s => c.ReceivedFrom(s)));
 
@@ -98,8 +115,10 @@ internal static class LoadRun
             {
                 int s = (int)(g % o.Senders);
                 long stamp = start + (long)(g / o.Rate * Stopwatch.Frequency);
-                Send(clients[s].Socket, Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"#L {s} {sent[s]} {stamp}\n")));
-                sent[s]++;
+                if (Send(clients[s].Socket, Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"#L {s} {sent[s]} {stamp}\n"))))
+                {
+                    sent[s]++;
+                }
             }
 
             await Task.Delay(1);
@@ -133,15 +152,20 @@ internal static class LoadRun
         }
     }
 
-    private static void Send(Socket socket, byte[] bytes)
+    /// <summary>Sends one whole line; false (counted, never silently expected) when the socket refused it.</summary>
+    private static bool Send(Socket socket, byte[] bytes)
     {
         try
         {
-            socket.Send(bytes);
+            int done = 0;
+            while (done < bytes.Length) done += socket.Send(bytes, done, bytes.Length - done, SocketFlags.None);
+            return true;
         }
-        catch (SocketException)
+        catch (SocketException e)
         {
-            // The server closed this sender: counted as loss at the receivers.
+            Interlocked.Increment(ref s_sendErrors);
+            Console.Error.WriteLine($"send failed: {e.SocketErrorCode}");
+            return false;
         }
     }
 

@@ -17,6 +17,8 @@ internal sealed record Options
     /// <summary>Unthrottled mode: most lines a sender may have in flight (sent, not yet received by every receiver).</summary>
     public int Window { get; init; } = 640;
     public int Rounds { get; init; } = 10;
+    /// <summary>Seconds of the same load before measuring, so the JIT and the pools have settled (ncat has neither).</summary>
+    public double Warmup { get; init; } = 1;
 
     public static Options Parse(string[] args)
     {
@@ -35,6 +37,7 @@ internal sealed record Options
                 "--seconds" => o with { Seconds = double.Parse(v, CultureInfo.InvariantCulture) },
                 "--window" => o with { Window = Int(v) },
                 "--rounds" => o with { Rounds = Int(v) },
+                "--warmup" => o with { Warmup = double.Parse(v, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException("unknown option " + args[i]),
             };
         }

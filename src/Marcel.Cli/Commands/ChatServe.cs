@@ -76,9 +76,14 @@ internal static class ChatServe
         LineServerHost listener;
         try
         {
+            // Inline scheduling: a flush sends at once instead of queuing the send for Kestrel's I/O threads, so a notice
+            // to ten thousand members never holds ten thousand pooled buffers at the same moment (the pool keeps its peak).
+            // Safe here: the room's handlers never block.
             listener = await LineServerHost.StartAsync(
                 host, port, server.OnConnectedAsync, logging,
-                tls is null ? null : Core.Security.TlsListener.Configure(tls), cancellationToken: signal.Token);
+                tls is null ? null : Core.Security.TlsListener.Configure(tls),
+                configureTransport: transport => transport.UnsafePreferInlineScheduling = true,
+                cancellationToken: signal.Token);
         }
         catch (ServerBindException e)
         {

@@ -34,11 +34,14 @@ public sealed partial class ChatServer : IDisposable
     /// <summary>Creates a room that reports to <paramref name="console"/>.</summary>
     public ChatServer(ChatOptions options, IChatOperator console, ILogger logger, TimeProvider? time = null)
     {
-        _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
+        ArgumentNullException.ThrowIfNull(options);
+        // Chat clients are line clients: once one has ended a line, its half-line is never cut by the flush delay
+        // (under load the rest may sit unread for longer than the delay). Clients that never send newlines keep it.
+        _options = (options with { Lines = options.Lines with { FlushAfterTerminatedLines = false } }).Validate();
         _operator = console ?? throw new ArgumentNullException(nameof(console));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? TimeProvider.System;
-        _ending = LineEndingBytes.Of(options.Lines.Ending).ToArray();
+        _ending = LineEndingBytes.Of(_options.Lines.Ending).ToArray();
     }
 
     /// <summary>Connections open right now, members or not (refused ones until they are closed).</summary>

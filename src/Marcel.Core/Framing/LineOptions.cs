@@ -15,6 +15,14 @@ public sealed record LineOptions
     /// </summary>
     public TimeSpan FlushDelay { get; init; } = TimeSpan.FromMilliseconds(150);
 
+    /// <summary>
+    /// Whether the <see cref="FlushDelay"/> rule still applies once the peer has ended a line with a newline. Default true
+    /// (the dialogue server's behaviour). False for a peer known to be a line client (a chat room): its unterminated
+    /// chunk is a line still on its way, which a starved server must not cut in two; it waits for its newline, the
+    /// end of the stream, or the maximum line length. Peers that never send a newline (the chapter's scripts) keep the rule.
+    /// </summary>
+    public bool FlushAfterTerminatedLines { get; init; } = true;
+
     /// <summary>What ends each line we send. Default LF; CR LF for telnet-minded peers; empty for the chapter's scripts.</summary>
     public LineEnding Ending { get; init; } = LineEnding.Lf;
 

@@ -14,6 +14,7 @@ public sealed class LineReader
     private readonly PipeReader _input;
     private readonly LineOptions _options;
     private readonly TimeProvider _time;
+    private bool _sawTerminator;
 
     /// <summary>Creates a reader over <paramref name="input"/>; <paramref name="time"/> drives the flush delay.</summary>
     public LineReader(PipeReader input, LineOptions options, TimeProvider? time = null)
@@ -35,6 +36,7 @@ public sealed class LineReader
             switch (LineFramer.TryReadLine(ref buffer, _options.MaxLineBytes, out ReadOnlySequence<byte> line))
             {
                 case LineStatus.Complete:
+                    _sawTerminator = true;
                     string text = LineFramer.Decode(line);
                     // The rest is not marked examined, so the next read returns it at once.
                     _input.AdvanceTo(buffer.Start);
@@ -59,7 +61,8 @@ public sealed class LineReader
 
             long now = _time.GetTimestamp();
             bool quietLongEnough = result.IsCanceled && flushDeadline != 0 && now >= flushDeadline;
-            if (result.IsCompleted || quietLongEnough || _options.FlushDelay == TimeSpan.Zero)
+            bool mayFlushEarly = _options.FlushAfterTerminatedLines || !_sawTerminator;
+            if (result.IsCompleted || (mayFlushEarly && (quietLongEnough || _options.FlushDelay == TimeSpan.Zero)))
             {
                 string remainder = LineFramer.Decode(LineFramer.TakeRemainder(buffer));
                 _input.AdvanceTo(buffer.End);
@@ -67,6 +70,12 @@ public sealed class LineReader
             }
 
             _input.AdvanceTo(buffer.Start, buffer.End);
+            if (!mayFlushEarly)
+            {
+                flushDeadline = 0; // A line client's line in progress: wait for its newline, with no timer.
+                continue;
+            }
+
             // New bytes restart the quiet period; a stray cancellation (a timer that fired late) does not.
             if (!result.IsCanceled || flushDeadline == 0)
             {

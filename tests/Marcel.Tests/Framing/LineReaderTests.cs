@@ -52,6 +52,29 @@ public class LineReaderTests
     }
 
     [Fact]
+    public async Task Without_flush_after_terminated_lines_a_line_client_s_half_line_waits_for_its_newline()
+    {
+        var reader = new LineReader(_pipe.Reader, new LineOptions { FlushDelay = TimeSpan.FromMilliseconds(150), FlushAfterTerminatedLines = false }, _time);
+        await WriteAsync("un\nde");
+        Assert.Equal("un", (await reader.ReadAsync(TestContext.Current.CancellationToken)).Text);
+        ValueTask<LineReadResult> pending = reader.ReadAsync(TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.False(pending.IsCompleted);
+        await WriteAsync("ux\n");
+        Assert.Equal("deux", (await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Text);
+    }
+
+    [Fact]
+    public async Task Without_flush_after_terminated_lines_a_peer_that_never_ends_lines_is_still_flushed()
+    {
+        var reader = new LineReader(_pipe.Reader, new LineOptions { FlushDelay = TimeSpan.FromMilliseconds(150), FlushAfterTerminatedLines = false }, _time);
+        await WriteAsync("bonjour");
+        ValueTask<LineReadResult> pending = reader.ReadAsync(TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromMilliseconds(150));
+        Assert.Equal("bonjour", (await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Text);
+    }
+
+    [Fact]
     public async Task The_end_of_the_stream_flushes_the_last_chunk_then_reports_the_end()
     {
         LineReader reader = Reader();
