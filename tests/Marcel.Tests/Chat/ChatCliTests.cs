@@ -186,6 +186,26 @@ public class ChatCliTests
     }
 
     [Fact]
+    public async Task The_chapters_python_client_joins_the_room_and_its_unterminated_lines_arrive_whole()
+    {
+        string python = ExternalProgram.Require("python3");
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--chat");
+        await using (server)
+        {
+            var seen = new ConcurrentQueue<string>();
+            await using FastReader watcher = await FastReader.ConnectAsync(port, seen.Enqueue);
+            await watcher.Name;
+            await using PeerProcess client = PeerProcess.Start(python, ["-u", SeedScript.OnPort("client_py3.py", port)]);
+            await client.WaitForOutputAsync("Connexion établie avec le serveur.");
+            string name = NameIn(await client.WaitForOutputAsync("you are user"));
+            await client.WaitForOutputAsync("C> ");
+            // The script sends "bonjour à tous" with no newline: it becomes one whole line once no more data follows.
+            await client.WriteLineAsync("bonjour à tous");
+            await LinesOfRawAsync(seen, $"<{name}> bonjour à tous");
+        }
+    }
+
+    [Fact]
     public async Task A_thousand_connect_disconnect_cycles_bring_the_server_s_count_back_to_zero_without_growing()
     {
         (PeerProcess server, int port) = await MarcelCli.ServeAsync("--chat");
