@@ -81,9 +81,13 @@ internal sealed class FetchSession : IDisposable
         CurrentUrl = url;
         CurrentRoute = ProxyResolver.Resolve(url, _options);
         _proxy.Use(url, CurrentRoute);
-        _trace.Info(CurrentRoute is null
-            ? Format(FetchStrings.TraceDirect, url.Authority)
-            : Format(FetchStrings.TraceProxy, CurrentRoute.Address.Authority, CurrentRoute.Source, url.Authority));
+        if (_trace.Enabled)
+        {
+            // Only with --verbose: formatting it would load the library's resources on every quiet fetch (start-up time).
+            _trace.Info(CurrentRoute is null
+                ? Format(FetchStrings.TraceDirect, url.Authority)
+                : Format(FetchStrings.TraceProxy, CurrentRoute.Address.Authority, CurrentRoute.Source, url.Authority));
+        }
 
         using var request = new HttpRequestMessage(_options.HeadOnly ? HttpMethod.Head : HttpMethod.Get, url)
         {
