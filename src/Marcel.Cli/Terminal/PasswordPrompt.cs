@@ -13,7 +13,26 @@ internal static class PasswordPrompt
             return null;
         }
 
-        Console.Error.Write(prompt);
+        // Echo goes off before the prompt shows: .NET turns it off only inside ReadKey, and a password pasted
+        // (or typed) between the prompt and that call would be echoed by the terminal driver.
+        bool echoWasOff = SetTerminalEcho(false);
+        try
+        {
+            Console.Error.Write(prompt);
+            return ReadSecret();
+        }
+        finally
+        {
+            Console.Error.WriteLine();
+            if (echoWasOff)
+            {
+                SetTerminalEcho(true);
+            }
+        }
+    }
+
+    private static string ReadSecret()
+    {
         var secret = new StringBuilder();
         while (true)
         {
@@ -33,7 +52,21 @@ internal static class PasswordPrompt
             }
         }
 
-        Console.Error.WriteLine();
         return secret.ToString();
+    }
+
+    /// <summary>Runs <c>stty [-]echo</c> on our terminal (the child inherits stdin); false when stty is not there.</summary>
+    private static bool SetTerminalEcho(bool on)
+    {
+        try
+        {
+            using var stty = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stty", on ? "echo" : "-echo") { UseShellExecute = false });
+            stty?.WaitForExit(2000);
+            return stty is { HasExited: true, ExitCode: 0 };
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
     }
 }
