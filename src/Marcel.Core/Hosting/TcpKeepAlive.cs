@@ -9,6 +9,7 @@ namespace Marcel.Core.Hosting;
 /// which would otherwise hold its connection (and, in a dialogue, everyone waiting behind it) forever.
 /// After <see cref="Idle"/> without traffic the system sends a probe every <see cref="Interval"/>; after
 /// <see cref="ProbeCount"/> unanswered probes it drops the connection, which the server then sees as a hang-up.
+/// On Linux, data sent and left unacknowledged for <see cref="DetectionBound"/> also drops it (TCP_USER_TIMEOUT).
 /// </summary>
 public sealed record TcpKeepAlive
 {
@@ -47,7 +48,16 @@ public sealed record TcpKeepAlive
         socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, (int)Idle.TotalSeconds);
         socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, (int)Interval.TotalSeconds);
         socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, ProbeCount);
+        if (OperatingSystem.IsLinux())
+        {
+            // Probes wait while sent data is unacknowledged, and retransmissions to a dead peer last ~15 min: a room that
+            // keeps talking to a vanished member would hide it. TCP_USER_TIMEOUT bounds unacknowledged data by the same time.
+            socket.SetRawSocketOption(IpProtoTcp, TcpUserTimeout, BitConverter.GetBytes((int)DetectionBound.TotalMilliseconds));
+        }
     }
+
+    private const int IpProtoTcp = 6;
+    private const int TcpUserTimeout = 18; // linux/tcp.h
 
     /// <summary>
     /// Applies to the socket under <paramref name="connection"/>, if it has one. Per accepted socket rather than on the
