@@ -82,6 +82,7 @@ internal static class ChatServe
             listener = await LineServerHost.StartAsync(
                 host, port, server.OnConnectedAsync, logging,
                 tls is null ? null : Core.Security.TlsListener.Configure(tls),
+                ServeCommand.Limits(parse),
                 configureTransport: transport => transport.UnsafePreferInlineScheduling = true,
                 cancellationToken: signal.Token);
         }

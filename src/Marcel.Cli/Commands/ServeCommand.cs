@@ -27,6 +27,13 @@ internal static class ServeCommand
     private static readonly Option<string?> Greeting = new("--greeting") { Description = CliStrings.GreetingDescription };
     private static readonly Option<string> Name = new("--name") { Description = CliStrings.NameDescription, DefaultValueFactory = _ => "Marcel" };
     private static readonly Option<bool> KeepOpen = new("--keep-open", "-k") { Description = CliStrings.KeepOpenDescription };
+    private static readonly Option<int> KeepAlive = WithKeepAliveRange(new Option<int>("--keepalive")
+    {
+        Description = CliStrings.KeepAliveDescription,
+        DefaultValueFactory = _ => (int)TcpKeepAlive.Default.Idle.TotalSeconds,
+        HelpName = "seconds",
+    });
+
     private static readonly Option<int> MaxLine = CommonOptions.MaxLine();
     private static readonly Option<int> FlushDelay = CommonOptions.FlushDelay();
     private static readonly Option<Core.Framing.LineEnding> Ending = CommonOptions.LineEnding();
@@ -35,7 +42,7 @@ internal static class ServeCommand
     {
         var command = new Command("serve", CliStrings.ServeDescription)
         {
-            Host, Port, Greeting, Name, KeepOpen, MaxLine, FlushDelay, Ending,
+            Host, Port, Greeting, Name, KeepOpen, KeepAlive, MaxLine, FlushDelay, Ending,
         };
         foreach (Option chatOption in ChatServe.Options)
         {
@@ -77,7 +84,7 @@ internal static class ServeCommand
         {
             host = await LineServerHost.StartAsync(
                 parse.GetValue(Host)!, parse.GetValue(Port), server.OnConnectedAsync, logging,
-                tls is null ? null : Core.Security.TlsListener.Configure(tls), cancellationToken: signal.Token);
+                tls is null ? null : Core.Security.TlsListener.Configure(tls), Limits(parse), cancellationToken: signal.Token);
         }
         catch (ServerBindException e)
         {
@@ -92,6 +99,26 @@ internal static class ServeCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>The connection limits common to dialogue and chat: today the keepalive of <c>--keepalive</c>.</summary>
+    public static ServerLimits Limits(ParseResult parse)
+    {
+        int seconds = parse.GetValue(KeepAlive);
+        return new ServerLimits { KeepAlive = seconds == 0 ? null : new TcpKeepAlive(TimeSpan.FromSeconds(seconds)) };
+    }
+
+    private static Option<int> WithKeepAliveRange(Option<int> option)
+    {
+        option.Validators.Add(result =>
+        {
+            int seconds = result.GetValueOrDefault<int>();
+            if (seconds < 0 || seconds > TcpKeepAlive.MaxIdle.TotalSeconds)
+            {
+                result.AddError(CliStrings.InvalidKeepAlive);
+            }
+        });
+        return option;
     }
 
     /// <summary>One line naming the address and the reason, in the user's language.</summary>

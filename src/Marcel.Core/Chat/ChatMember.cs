@@ -168,7 +168,7 @@ internal sealed class ChatMember : IDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or ConnectionAbortedException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or ObjectDisposedException or ConnectionAbortedException)
         {
             // The transport went away under us (abort, reset): nothing more can be sent.
             Discard();

@@ -63,7 +63,7 @@ public sealed partial class ChatServer
         {
             return reason;
         }
-        catch (Exception e) when (e is IOException or ConnectionResetException or ConnectionAbortedException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ConnectionResetException or ConnectionAbortedException)
         {
             return member.StopReason ?? ChatCloseReason.HungUp;
         }

@@ -79,7 +79,7 @@ public sealed partial class ChatServer : IDisposable
             ChatCloseReason reason = await ReadAsync(member);
             await LeaveAsync(member, reason);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or ConnectionResetException or ConnectionAbortedException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or ConnectionResetException or ConnectionAbortedException)
         {
             ChatLog.ConnectionFailed(_logger, connection.RemoteEndPoint, e);
         }

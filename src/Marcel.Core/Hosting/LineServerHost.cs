@@ -75,7 +75,9 @@ public sealed class LineServerHost : IAsyncDisposable
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         // Our own signal handling decides how to shut down; the host must not also react to Ctrl-C.
         builder.Services.AddSingleton<IHostLifetime, QuietHostLifetime>();
-        ConnectionGate gate = CreateGate(limits ?? new ServerLimits(), loggerFactory.CreateLogger<LineServerHost>());
+        limits ??= new ServerLimits();
+        ConnectionGate gate = CreateGate(limits, loggerFactory.CreateLogger<LineServerHost>());
+        TcpKeepAlive? keepAlive = limits.KeepAlive;
         // Past our limit Kestrel still hands us a few connections, to say "busy" to; past those the accept loop waits.
         builder.Services.Replace(ServiceDescriptor.Singleton<IConnectionListenerFactory>(services => new ThrottledListenerFactory(
             new SocketTransportFactory(services.GetRequiredService<IOptions<SocketTransportOptions>>(), loggerFactory),
@@ -88,6 +90,16 @@ public sealed class LineServerHost : IAsyncDisposable
             {
                 kestrel.Listen(endpoint, listener =>
                 {
+                    if (keepAlive is not null)
+                    {
+                        // First in the chain, so a peer that vanishes during a TLS handshake is covered too.
+                        listener.Use(next => connection =>
+                        {
+                            keepAlive.Apply(connection);
+                            return next(connection);
+                        });
+                    }
+
                     configureListener?.Invoke(listener);
                     listener.Run(connection => gate.RunAsync(connection, onConnection));
                     listeners.Add(listener);

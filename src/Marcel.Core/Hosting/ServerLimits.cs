@@ -17,6 +17,13 @@ public sealed record ServerLimits
     /// <summary>How long the "server busy" line may take to leave before the refused connection is closed anyway. Default 1 s.</summary>
     public TimeSpan RefusalTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// TCP keepalive on every accepted connection, so a peer that vanished without a word (cable pulled, machine gone)
+    /// is found and its connection closed. Default <see cref="TcpKeepAlive.Default"/> (first probe after 60 s, found
+    /// within 90 s); null turns it off.
+    /// </summary>
+    public TcpKeepAlive? KeepAlive { get; init; } = TcpKeepAlive.Default;
+
     /// <summary>Throws when an option is out of its documented range.</summary>
     public ServerLimits Validate()
     {

@@ -30,7 +30,7 @@ public sealed class LineConnection
     /// <summary>The peer's address and port, when known.</summary>
     public EndPoint? RemoteEndPoint { get; }
 
-    /// <summary>True once a read ended because the peer reset the connection (RST) rather than closing it.</summary>
+    /// <summary>True once a read ended because the peer reset the connection (RST) or keepalive found it gone, rather than a close.</summary>
     public bool WasReset { get; private set; }
 
     /// <summary>
@@ -43,9 +43,10 @@ public sealed class LineConnection
         {
             return await _reader.ReadAsync(cancellationToken);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
-            // Kestrel completes the input with ConnectionResetException (an IOException); our client socket with IOException.
+            // Kestrel completes the input with ConnectionResetException (an IOException), or with the bare SocketException
+            // "connection timed out" when keepalive found the peer gone; our client socket with IOException.
             WasReset = true;
             return LineReadResult.End;
         }
@@ -70,7 +71,7 @@ public sealed class LineConnection
             FlushResult flushed = await _transport.Output.FlushAsync(cancellationToken);
             return !flushed.IsCompleted;
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
         {
             // The peer reset or the pipe was completed under us: a vanished peer is not an error here.
             return false;
@@ -109,9 +110,9 @@ public sealed class LineConnection
         {
             // Input already completed.
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
-            // The peer reset while we drained: nothing is left to drain.
+            // The peer reset (or timed out) while we drained: nothing is left to drain.
         }
     }
 
