@@ -17,6 +17,7 @@ internal static class IdleRun
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT mode=idle clients={o.Clients} connected={clients.Count} held={held} rss_before_kib={before} rss_after_kib={after} " +
             $"bytes_per_conn={(held > 0 ? (after - before) * 1024.0 / held : double.NaN):F0} server_alive={ServerStats.Alive(o.ServerPid)}"));
+        await Task.Delay(TimeSpan.FromSeconds(o.Hold));
         foreach (LoadClient c in clients) c.Dispose();
         return 0;
     }

@@ -19,6 +19,8 @@ internal sealed record Options
     public int Rounds { get; init; } = 10;
     /// <summary>Seconds of the same load before measuring, so the JIT and the pools have settled (ncat has neither).</summary>
     public double Warmup { get; init; } = 1;
+    /// <summary>Idle mode: seconds to keep the clients connected after measuring (to inspect the server meanwhile).</summary>
+    public double Hold { get; init; }
 
     public static Options Parse(string[] args)
     {
@@ -38,6 +40,7 @@ internal sealed record Options
                 "--window" => o with { Window = Int(v) },
                 "--rounds" => o with { Rounds = Int(v) },
                 "--warmup" => o with { Warmup = double.Parse(v, CultureInfo.InvariantCulture) },
+                "--hold" => o with { Hold = double.Parse(v, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException("unknown option " + args[i]),
             };
         }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Marcel.Core.Framing;
+using Marcel.Core.Hosting;
 using Marcel.Core.Resources;
 using Microsoft.AspNetCore.Connections;
 
@@ -24,10 +25,18 @@ public sealed partial class ChatServer
     private async Task<ChatCloseReason> ReadAsync(ChatMember member)
     {
         var reader = new LineReader(member.Connection.Transport.Input, _options.Lines, _time);
+        // Where the host offers it, a quiet member waits with a zero-byte read: no buffer, no pipe read, no frames.
+        IConnectionReadinessFeature? readiness = member.Connection.Features.Get<IConnectionReadinessFeature>();
         try
         {
             while (true)
             {
+                if (readiness is not null && !reader.HasBufferedInput())
+                {
+                    FlushBatch(member);
+                    await readiness.WaitForDataAsync(member.Stopping);
+                }
+
                 ValueTask<LineReadResult> next = reader.ReadAsync(member.Stopping);
                 if (!next.IsCompleted)
                 {

@@ -84,6 +84,23 @@ public sealed class LineReader
         }
     }
 
+    /// <summary>
+    /// True when bytes not yet returned as a message are buffered, or the stream has ended: <see cref="ReadAsync"/> will
+    /// not wait for the network to make progress. A caller that holds many quiet connections waits for data by cheaper
+    /// means (<see cref="Hosting.IConnectionReadinessFeature"/>) while this is false.
+    /// </summary>
+    public bool HasBufferedInput()
+    {
+        if (!_input.TryRead(out ReadResult result))
+        {
+            return false;
+        }
+
+        bool buffered = !result.Buffer.IsEmpty || result.IsCompleted || result.IsCanceled;
+        _input.AdvanceTo(result.Buffer.Start); // Nothing consumed, nothing examined: the next read sees it all.
+        return buffered;
+    }
+
     private async ValueTask<ReadResult> ReadUntilAsync(long flushDeadline, CancellationToken cancellationToken)
     {
         if (flushDeadline == 0)

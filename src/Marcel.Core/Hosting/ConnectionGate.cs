@@ -21,24 +21,27 @@ internal sealed class ConnectionGate(int maxConnections, TimeSpan refusalTimeout
     /// <summary>Connections being served now.</summary>
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>A gate for <paramref name="limits"/>, lowered to what the file-descriptor limit leaves room for.</summary>
+    public static ConnectionGate Create(ServerLimits limits, ILogger logger)
+    {
+        limits.Validate();
+        int available = FileDescriptorBudget.AvailableConnections();
+        int max = Math.Max(1, Math.Min(limits.MaxConnections, available == int.MaxValue ? int.MaxValue : available - Headroom));
+        HostingLog.ConnectionLimit(logger, max, available);
+        return new ConnectionGate(max, limits.RefusalTimeout, logger);
+    }
+
+    /// <summary>Sockets a host may accept past the limit, to say "busy" to before closing them.</summary>
+    public const int Headroom = 16;
+
+    /// <summary>Most sockets a host should hold at once: the limit plus the ones being told "busy".</summary>
+    public int MaxSockets => maxConnections + Headroom;
+
     public async Task RunAsync(ConnectionContext connection, Func<ConnectionContext, Task> onConnection)
     {
-        if (Interlocked.Increment(ref _count) > maxConnections)
+        if (!TryEnter())
         {
-            try
-            {
-                if (Interlocked.Exchange(ref _saturated, 1) == 0)
-                {
-                    HostingLog.ConnectionLimitReached(logger, maxConnections);
-                }
-
-                await RefuseAsync(connection);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _count);
-            }
-
+            await RefuseAsync(connection);
             return;
         }
 
@@ -48,14 +51,38 @@ internal sealed class ConnectionGate(int maxConnections, TimeSpan refusalTimeout
         }
         finally
         {
-            if (Interlocked.Decrement(ref _count) < maxConnections && Interlocked.Exchange(ref _saturated, 0) == 1)
-            {
-                HostingLog.ConnectionLimitCleared(logger, maxConnections);
-            }
+            Leave();
         }
     }
 
-    private async Task RefuseAsync(ConnectionContext connection)
+    /// <summary>Counts a newcomer in; false when it is over the limit (it is not counted: refuse it).</summary>
+    public bool TryEnter()
+    {
+        if (Interlocked.Increment(ref _count) <= maxConnections)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _count);
+        if (Interlocked.Exchange(ref _saturated, 1) == 0)
+        {
+            HostingLog.ConnectionLimitReached(logger, maxConnections);
+        }
+
+        return false;
+    }
+
+    /// <summary>Counts a connection let in by <see cref="TryEnter"/> out.</summary>
+    public void Leave()
+    {
+        if (Interlocked.Decrement(ref _count) < maxConnections && Interlocked.Exchange(ref _saturated, 0) == 1)
+        {
+            HostingLog.ConnectionLimitCleared(logger, maxConnections);
+        }
+    }
+
+    /// <summary>Tells a newcomer over the limit that the server is busy (bounded in time); the caller closes it.</summary>
+    public async Task RefuseAsync(ConnectionContext connection)
     {
         using var deadline = new CancellationTokenSource(refusalTimeout);
         try

@@ -13,4 +13,16 @@ internal static partial class HostingLog
 
     [LoggerMessage(622, LogLevel.Debug, "Accepting at most {MaxConnections} connections at once ({Available} fit in the file-descriptor limit)")]
     public static partial void ConnectionLimit(ILogger logger, int maxConnections, int available);
+
+    [LoggerMessage(623, LogLevel.Debug, "Accept failed ({Error}); accepting the next connection")]
+    public static partial void AcceptFailed(ILogger logger, System.Net.Sockets.SocketError error);
+
+    [LoggerMessage(624, LogLevel.Debug, "Connection ended by a transport error")]
+    public static partial void ConnectionFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(625, LogLevel.Error, "Connection handler failed; the connection is closed, the server goes on")]
+    public static partial void HandlerFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(626, LogLevel.Information, "Shutdown: aborting {Count} connections still open after the grace period")]
+    public static partial void AbortingAtShutdown(ILogger logger, int count);
 }

@@ -57,17 +57,8 @@ public sealed class LineServerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(onConnection);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        string display = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]:{port}" : $"{host}:{port}";
-
-        IReadOnlyList<IPEndPoint> endpoints;
-        try
-        {
-            endpoints = await ListenAddress.ResolveAsync(host, port, cancellationToken);
-        }
-        catch (System.Net.Sockets.SocketException e)
-        {
-            throw new ServerBindException(display, BindFailure.UnknownHost, e);
-        }
+        string display = ListenAddress.Display(host, port);
+        IReadOnlyList<IPEndPoint> endpoints = await ListenAddress.ResolveToBindAsync(host, port, cancellationToken);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "marcel" });
         builder.Logging.ClearProviders();
@@ -76,12 +67,12 @@ public sealed class LineServerHost : IAsyncDisposable
         // Our own signal handling decides how to shut down; the host must not also react to Ctrl-C.
         builder.Services.AddSingleton<IHostLifetime, QuietHostLifetime>();
         limits ??= new ServerLimits();
-        ConnectionGate gate = CreateGate(limits, loggerFactory.CreateLogger<LineServerHost>());
+        ConnectionGate gate = ConnectionGate.Create(limits, loggerFactory.CreateLogger<LineServerHost>());
         TcpKeepAlive? keepAlive = limits.KeepAlive;
         // Past our limit Kestrel still hands us a few connections, to say "busy" to; past those the accept loop waits.
         builder.Services.Replace(ServiceDescriptor.Singleton<IConnectionListenerFactory>(services => new ThrottledListenerFactory(
             new SocketTransportFactory(services.GetRequiredService<IOptions<SocketTransportOptions>>(), loggerFactory),
-            gate.MaxConnections + GateHeadroom)));
+            gate.MaxSockets)));
         var listeners = new List<ListenOptions>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -126,18 +117,6 @@ public sealed class LineServerHost : IAsyncDisposable
         }
 
         return new LineServerHost(app, listeners, gate);
-    }
-
-    // Sockets accepted past our limit, to say "busy" to before closing them.
-    private const int GateHeadroom = 16;
-
-    private static ConnectionGate CreateGate(ServerLimits limits, ILogger logger)
-    {
-        limits.Validate();
-        int available = FileDescriptorBudget.AvailableConnections();
-        int max = Math.Max(1, Math.Min(limits.MaxConnections, available == int.MaxValue ? int.MaxValue : available - GateHeadroom));
-        HostingLog.ConnectionLimit(logger, max, available);
-        return new ConnectionGate(max, limits.RefusalTimeout, logger);
     }
 
     /// <summary>Stops accepting, waits (up to the shutdown timeout) for connections to end, then aborts the rest.</summary>

@@ -6,6 +6,23 @@ namespace Marcel.Core.Hosting;
 /// <summary>Turns a <c>--host</c> value into the endpoints to bind.</summary>
 public static class ListenAddress
 {
+    /// <summary>The address as a user writes it, for messages: <c>host:port</c>, IPv6 literals in brackets.</summary>
+    public static string Display(string host, int port) =>
+        host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]:{port}" : $"{host}:{port}";
+
+    /// <summary><see cref="ResolveAsync"/> for a server: a name that does not resolve is a <see cref="ServerBindException"/>.</summary>
+    internal static async Task<IReadOnlyList<IPEndPoint>> ResolveToBindAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ResolveAsync(host, port, cancellationToken);
+        }
+        catch (SocketException e)
+        {
+            throw new ServerBindException(Display(host, port), BindFailure.UnknownHost, e);
+        }
+    }
+
     /// <summary>
     /// <c>localhost</c> means both loopbacks (IPv4 and IPv6) as Kestrel's <c>ListenLocalhost</c> does, except with port 0
     /// where only 127.0.0.1 is bound (one ephemeral port cannot be promised on two sockets); <c>*</c> means every

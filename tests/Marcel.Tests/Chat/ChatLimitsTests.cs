@@ -171,7 +171,7 @@ public class ChatLimitsTests
     public async Task Accepted_sockets_have_nagle_disabled_so_small_lines_leave_at_once()
     {
         var noDelay = new TaskCompletionSource<bool>();
-        await using LineServerHost host = await LineServerHost.StartAsync("127.0.0.1", 0, connection =>
+        await using SocketServerHost host = await SocketServerHost.StartAsync("127.0.0.1", 0, connection =>
         {
             noDelay.TrySetResult(connection.Features.Get<IConnectionSocketFeature>()?.Socket.NoDelay ?? false);
             return Task.CompletedTask;

@@ -26,6 +26,24 @@ public class LineReaderTests
     }
 
     [Fact]
+    public async Task Buffered_input_is_reported_until_every_line_is_read_and_again_at_the_end_of_the_stream()
+    {
+        LineReader reader = Reader();
+        Assert.False(reader.HasBufferedInput());
+        await WriteAsync("un\ndeux\n");
+        Assert.True(reader.HasBufferedInput());
+        Assert.True(reader.HasBufferedInput()); // Asking consumes nothing.
+        Assert.Equal("un", (await reader.ReadAsync(TestContext.Current.CancellationToken)).Text);
+        Assert.True(reader.HasBufferedInput());
+        Assert.Equal("deux", (await reader.ReadAsync(TestContext.Current.CancellationToken)).Text);
+        Assert.False(reader.HasBufferedInput());
+
+        await _pipe.Writer.CompleteAsync();
+        Assert.True(reader.HasBufferedInput());
+        Assert.Equal(LineReadKind.EndOfStream, (await reader.ReadAsync(TestContext.Current.CancellationToken)).Kind);
+    }
+
+    [Fact]
     public async Task A_chunk_without_newline_becomes_a_message_once_no_more_data_follows()
     {
         LineReader reader = Reader();

@@ -30,25 +30,27 @@ public class KeepAliveTests
         Assert.Equal(TimeSpan.FromSeconds(90), TcpKeepAlive.Default.DetectionBound);
     }
 
-    [Fact]
-    public async Task An_accepted_socket_carries_the_keepalive_settings()
+    [Theory]
+    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
+    public async Task An_accepted_socket_carries_the_keepalive_settings(string kind)
     {
-        int[] seen = await AcceptedSocketOptionsAsync(new ServerLimits { KeepAlive = new TcpKeepAlive(TimeSpan.FromSeconds(7)) });
+        int[] seen = await AcceptedSocketOptionsAsync(kind, new ServerLimits { KeepAlive = new TcpKeepAlive(TimeSpan.FromSeconds(7)) });
         Assert.Equal([1, 7, 7, 3], seen);
     }
 
-    [Fact]
-    public async Task Without_keepalive_an_accepted_socket_is_left_as_the_system_makes_it()
+    [Theory]
+    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
+    public async Task Without_keepalive_an_accepted_socket_is_left_as_the_system_makes_it(string kind)
     {
-        int[] seen = await AcceptedSocketOptionsAsync(new ServerLimits { KeepAlive = null });
+        int[] seen = await AcceptedSocketOptionsAsync(kind, new ServerLimits { KeepAlive = null });
         Assert.Equal(0, seen[0]);
     }
 
     // SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT as read back from the socket the server accepted.
-    private static async Task<int[]> AcceptedSocketOptionsAsync(ServerLimits limits)
+    private static async Task<int[]> AcceptedSocketOptionsAsync(string kind, ServerLimits limits)
     {
         var seen = new TaskCompletionSource<int[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using LineServerHost host = await LineServerHost.StartAsync("127.0.0.1", 0, connection =>
+        await using AnyHost host = await AnyHost.StartAsync(kind, connection =>
         {
             Socket socket = connection.Features.Get<IConnectionSocketFeature>()!.Socket;
             seen.TrySetResult(
@@ -59,10 +61,10 @@ public class KeepAliveTests
                 (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount)!,
             ]);
             return Task.CompletedTask;
-        }, NullLoggerFactory.Instance, limits: limits, cancellationToken: TestContext.Current.CancellationToken);
+        }, limits);
 
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, host.BoundEndPoints[0].Port), Timeouts.StepToken());
+        await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, host.Port), Timeouts.StepToken());
         return await seen.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
     }
 }
