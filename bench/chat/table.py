@@ -30,7 +30,7 @@ print("| Scenario | Server | Delivered lines/s | p50 ms | p99 ms | Loss | Corrup
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for label in order:
     group = rows[label]
-    for server in ("ncat", "marcel"):
+    for server in [s for s in ("ncat", "marcel", "marcel-jit") if s in group or s != "marcel-jit"]:
         f = group.get(server, {})
         mode = f.get("mode", "")
         if mode == "load":

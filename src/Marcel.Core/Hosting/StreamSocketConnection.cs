@@ -89,14 +89,15 @@ internal sealed class StreamSocketConnection : ConnectionContext, IFeatureCollec
         {
             await Transport.Output.CompleteAsync();
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or InvalidOperationException)
         {
-            // The peer is gone: nothing more can be sent.
+            // The peer is gone, or the connection was aborted under a write in progress: nothing more can be sent.
         }
 
         await Transport.Input.CompleteAsync();
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
+            await SayTlsGoodbyeAsync();
             ShutDown();
             await _stream.DisposeAsync();
         }
@@ -109,6 +110,29 @@ internal sealed class StreamSocketConnection : ConnectionContext, IFeatureCollec
         _plain
             ? Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken)
             : _stream.ReadAsync(Memory<byte>.Empty, cancellationToken); // SslStream waits without its buffer too.
+
+    /// <summary>
+    /// Over TLS, ends with a close_notify alert, so the peer knows the end is the server's choice and not a truncation
+    /// (OpenSSL reports "unexpected eof" without it). Bounded: a peer that does not read gets the plain close.
+    /// </summary>
+    private async Task SayTlsGoodbyeAsync()
+    {
+        if (_stream is not System.Net.Security.SslStream tls)
+        {
+            return;
+        }
+
+        try
+        {
+            await tls.ShutdownAsync().WaitAsync(TlsGoodbyeTimeout);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException or TimeoutException)
+        {
+            // The peer is gone or not reading: the socket is closed all the same.
+        }
+    }
+
+    private static readonly TimeSpan TlsGoodbyeTimeout = TimeSpan.FromSeconds(1);
 
     private void ShutDown()
     {
