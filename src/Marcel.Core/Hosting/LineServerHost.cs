@@ -43,7 +43,6 @@ public sealed class LineServerHost : IAsyncDisposable
     /// Binds <paramref name="host"/>:<paramref name="port"/> and starts accepting. <paramref name="onConnection"/> runs once per
     /// connection; the connection lives until its task ends. Throws <see cref="ServerBindException"/> when it cannot listen.
     /// Past <paramref name="limits"/>' connection count (default <see cref="ServerLimits"/>), newcomers get a "busy" line and are closed.
-    /// <paramref name="configureTransport"/> tunes Kestrel's socket transport (e.g. inline scheduling for a chat room).
     /// </summary>
     public static async Task<LineServerHost> StartAsync(
         string host,
@@ -52,7 +51,6 @@ public sealed class LineServerHost : IAsyncDisposable
         ILoggerFactory loggerFactory,
         Action<ListenOptions>? configureListener = null,
         ServerLimits? limits = null,
-        Action<SocketTransportOptions>? configureTransport = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(onConnection);
@@ -97,12 +95,6 @@ public sealed class LineServerHost : IAsyncDisposable
                 });
             }
         });
-        if (configureTransport is not null)
-        {
-            // Options only: UseSockets would register its own listener factory over the throttled one above.
-            builder.Services.Configure(configureTransport);
-        }
-
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(2));
 
         WebApplication app = builder.Build();

@@ -6,7 +6,8 @@ namespace Marcel.Core.Security;
 
 /// <summary>
 /// TLS as transport middleware on a Kestrel listener: the connection handler behind it sees plain bytes and never
-/// knows TLS is there, so the dialogue and the chat serve plain and TLS clients with the same code.
+/// knows TLS is there, so the dialogue serves plain and TLS clients with the same code. (The chat room's
+/// <see cref="Hosting.SocketServerHost"/> does the same with an <see cref="System.Net.Security.SslStream"/> of its own.)
 /// </summary>
 public static class TlsListener
 {
