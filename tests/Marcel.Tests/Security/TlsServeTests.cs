@@ -61,7 +61,8 @@ public class TlsServeTests
             await using PeerProcess first = PeerProcess.Start(openssl, ["s_client", "-connect", $"127.0.0.1:{Text(port)}", "-quiet", "-verify_quiet"]);
             await first.WaitForOutputAsync("Welcome to Marcel's chat room");
             await using PeerProcess second = MarcelCli.Start("connect", "--tls", "--tls-fingerprint", fingerprint, "127.0.0.1", Text(port));
-            await first.WaitForOutputAsync(" joined.");
+            // "* user2 joined." or, when both joins fall in one notice window, "* 2 people joined: user1, user2."
+            await first.WaitForOutputAsync("user2");
             await second.WriteLineAsync("secret handshake done");
             await first.WaitForOutputAsync("> secret handshake done\n");
             await first.WriteLineAsync("and back");
