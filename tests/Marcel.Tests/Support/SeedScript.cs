@@ -10,7 +10,7 @@ internal static class SeedScript
     {
         string source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "python", name));
         Assert.Contains("PORT = 50000", source, StringComparison.Ordinal);
-        string path = Path.Combine(Path.GetTempPath(), $"marcel-{Guid.NewGuid():N}-{name}");
+        string path = TestFolders.NewFile(name);
         File.WriteAllText(path, source.Replace("PORT = 50000", "PORT = " + port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
         return path;
     }

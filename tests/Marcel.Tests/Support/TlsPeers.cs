@@ -10,12 +10,7 @@ namespace Marcel.Tests.Support;
 internal static class TlsPeers
 {
     /// <summary>A fresh folder standing in for ~/.config (XDG_CONFIG_HOME), so tests never touch the user's own certificate.</summary>
-    public static string NewConfigFolder()
-    {
-        string folder = Path.Combine(Path.GetTempPath(), "marcel-tls-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
+    public static string NewConfigFolder() => TestFolders.NewFolder("tls-");
 
     /// <summary>Starts <c>marcel serve --tls</c> on a free port; returns it with the fingerprint it printed.</summary>
     public static async Task<(PeerProcess Server, int Port, string Fingerprint)> ServeAsync(string configFolder, params string[] extra)
