@@ -97,7 +97,11 @@ internal sealed class StreamSocketConnection : ConnectionContext, IFeatureCollec
         await Transport.Input.CompleteAsync();
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
-            await SayTlsGoodbyeAsync();
+            if (_stream is System.Net.Security.SslStream tls)
+            {
+                await Security.TlsGoodbye.SayAsync(tls);
+            }
+
             ShutDown();
             await _stream.DisposeAsync();
         }
@@ -110,29 +114,6 @@ internal sealed class StreamSocketConnection : ConnectionContext, IFeatureCollec
         _plain
             ? Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken)
             : _stream.ReadAsync(Memory<byte>.Empty, cancellationToken); // SslStream waits without its buffer too.
-
-    /// <summary>
-    /// Over TLS, ends with a close_notify alert, so the peer knows the end is the server's choice and not a truncation
-    /// (OpenSSL reports "unexpected eof" without it). Bounded: a peer that does not read gets the plain close.
-    /// </summary>
-    private async Task SayTlsGoodbyeAsync()
-    {
-        if (_stream is not System.Net.Security.SslStream tls)
-        {
-            return;
-        }
-
-        try
-        {
-            await tls.ShutdownAsync().WaitAsync(TlsGoodbyeTimeout);
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException or TimeoutException)
-        {
-            // The peer is gone or not reading: the socket is closed all the same.
-        }
-    }
-
-    private static readonly TimeSpan TlsGoodbyeTimeout = TimeSpan.FromSeconds(1);
 
     private void ShutDown()
     {

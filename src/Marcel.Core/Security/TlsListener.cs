@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Marcel.Core.Security;
@@ -16,11 +17,32 @@ public static class TlsListener
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return listener => listener.UseHttps(new HttpsConnectionAdapterOptions
+        return listener =>
         {
-            ServerCertificate = options.Certificate,
-            HandshakeTimeout = options.HandshakeTimeout,
-            ClientCertificateMode = ClientCertificateMode.NoCertificate,
-        });
+            listener.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = options.Certificate,
+                HandshakeTimeout = options.HandshakeTimeout,
+                ClientCertificateMode = ClientCertificateMode.NoCertificate,
+            });
+            // Inside TLS, after the handler: what it wrote goes out first, then close_notify (Kestrel sends none).
+            listener.Use(next => async connection =>
+            {
+                await next(connection);
+                if (connection.Features.Get<ISslStreamFeature>()?.SslStream is { } tls)
+                {
+                    try
+                    {
+                        await connection.Transport.Output.FlushAsync();
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or IOException)
+                    {
+                        // The handler completed its output (already flushed), or the peer is gone.
+                    }
+
+                    await TlsGoodbye.SayAsync(tls);
+                }
+            });
+        };
     }
 }

@@ -70,18 +70,20 @@ public class TlsServeTests
         }
     }
 
-    [Fact]
-    public async Task A_chat_client_that_quits_over_tls_gets_the_goodbye_and_a_close_notify_not_a_truncation()
+    [Theory]
+    [InlineData("--keep-open", "FIN")]
+    [InlineData("--chat", "/quit")]
+    public async Task A_client_that_says_goodbye_over_tls_gets_the_goodbye_and_a_close_notify_not_a_truncation(string mode, string farewell)
     {
         string openssl = ExternalProgram.Require("openssl");
-        PeerProcess server = MarcelCli.Start(["serve", "--chat", "--tls", "--host", "127.0.0.1", "--port", "0"], new Dictionary<string, string> { ["XDG_CONFIG_HOME"] = NewConfigFolder() });
+        PeerProcess server = MarcelCli.Start(["serve", mode, "--tls", "--host", "127.0.0.1", "--port", "0"], new Dictionary<string, string> { ["XDG_CONFIG_HOME"] = NewConfigFolder() });
         await using (server)
         {
             int port = await MarcelCli.ListeningPortAsync(server);
             await using PeerProcess client = PeerProcess.Start(openssl, ["s_client", "-connect", $"127.0.0.1:{Text(port)}", "-quiet", "-verify_quiet"]);
-            await client.WaitForOutputAsync("Welcome to Marcel's chat room");
-            await client.WriteLineAsync("/quit");
-            await client.WaitForOutputAsync("Goodbye");
+            await client.WaitForOutputAsync("\n");
+            await client.WriteLineAsync(farewell);
+            await client.WaitForOutputAsync("Goodbye!");
             await client.WaitForExitAsync();
             // Without close_notify OpenSSL 3 reports the end as "unexpected eof while reading".
             Assert.DoesNotContain("unexpected eof", client.Error, StringComparison.OrdinalIgnoreCase);
