@@ -86,7 +86,7 @@ public class SocketServerHostTests
     [Fact]
     public async Task Output_larger_than_the_socket_buffers_reaches_a_slow_reader_whole_and_in_order()
     {
-        // 7 MiB of numbered lines: far more than the socket buffers hold, so most of it waits for the client to read.
+        // 8 MB of numbered lines: far more than the socket buffers hold, so most of it waits for the client to read.
         const int Lines = 200_000;
         var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using AnyHost host = await AnyHost.StartAsync(AnyHost.Sockets, async connection =>
