@@ -127,6 +127,7 @@ internal static class ServeCommand
         string reason = e.Failure switch
         {
             BindFailure.AddressInUse => Strings.BindAddressInUse,
+            BindFailure.HeldByConnection => Strings.BindHeldByConnection,
             BindFailure.AddressNotAvailable => Strings.BindAddressNotAvailable,
             BindFailure.PermissionDenied => Strings.BindPermissionDenied,
             BindFailure.UnknownHost => Strings.BindUnknownHost,

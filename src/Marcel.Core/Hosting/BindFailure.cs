@@ -6,6 +6,9 @@ public enum BindFailure
     /// <summary>Another program already listens there.</summary>
     AddressInUse,
 
+    /// <summary>No program listens there, but a recent connection on that port still holds it (TIME_WAIT, up to a minute).</summary>
+    HeldByConnection,
+
     /// <summary>The address is not one of this machine's.</summary>
     AddressNotAvailable,
 

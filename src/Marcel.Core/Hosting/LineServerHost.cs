@@ -55,7 +55,6 @@ public sealed class LineServerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(onConnection);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        string display = ListenAddress.Display(host, port);
         IReadOnlyList<IPEndPoint> endpoints = await ListenAddress.ResolveToBindAsync(host, port, cancellationToken);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "marcel" });
@@ -105,7 +104,7 @@ public sealed class LineServerHost : IAsyncDisposable
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
         {
             await app.DisposeAsync();
-            throw new ServerBindException(display, ServerBindException.Classify(e), e);
+            throw ServerBindException.For(host, port, e);
         }
 
         return new LineServerHost(app, listeners, gate);

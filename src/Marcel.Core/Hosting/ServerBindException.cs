@@ -20,6 +20,34 @@ public sealed class ServerBindException : IOException
     /// <summary>What went wrong.</summary>
     public BindFailure Failure { get; }
 
+    /// <summary>
+    /// The exception for a failed bind of <paramref name="host"/>:<paramref name="port"/>. A port "in use" that no socket
+    /// listens on is held by a connection waiting out TIME_WAIT (a client's, when the port is in the ephemeral range):
+    /// that is <see cref="BindFailure.HeldByConnection"/>, which goes away by itself within a minute.
+    /// </summary>
+    internal static ServerBindException For(string host, int port, Exception error)
+    {
+        BindFailure failure = Classify(error);
+        if (failure == BindFailure.AddressInUse && port != 0 && !SomethingListensOn(port))
+        {
+            failure = BindFailure.HeldByConnection;
+        }
+
+        return new ServerBindException(ListenAddress.Display(host, port), failure, error);
+    }
+
+    private static bool SomethingListensOn(int port)
+    {
+        try
+        {
+            return System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties().GetActiveTcpListeners().Any(l => l.Port == port);
+        }
+        catch (System.Net.NetworkInformation.NetworkInformationException)
+        {
+            return true; // Cannot tell: keep the plain "in use".
+        }
+    }
+
     /// <summary>Sorts the exception Kestrel or the resolver threw into a <see cref="BindFailure"/>.</summary>
     public static BindFailure Classify(Exception error)
     {

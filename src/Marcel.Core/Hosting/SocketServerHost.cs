@@ -107,7 +107,7 @@ public sealed class SocketServerHost : IAsyncDisposable
         catch (Exception e) when (e is SocketException or UnauthorizedAccessException)
         {
             listeners.ForEach(l => l.Dispose());
-            throw new ServerBindException(ListenAddress.Display(host, port), ServerBindException.Classify(e), e);
+            throw ServerBindException.For(host, port, e);
         }
 
         return new SocketServerHost([.. listeners], onConnection, gate, limits, tls, logger);

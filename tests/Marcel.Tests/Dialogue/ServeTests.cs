@@ -223,6 +223,32 @@ public class ServeTests
     }
 
     [Fact]
+    public async Task A_port_held_only_by_a_client_connection_in_time_wait_says_so_and_that_it_will_pass()
+    {
+        // A client that closes first keeps its (ephemeral) port in TIME_WAIT for a minute, and Linux lets no server bind
+        // it meanwhile, SO_REUSEADDR or not: what happens to port 50000 on a machine that opens many connections.
+        int port;
+        using (var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen();
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync((IPEndPoint)listener.LocalEndPoint!, TestContext.Current.CancellationToken);
+            port = ((IPEndPoint)client.LocalEndPoint!).Port;
+            using Socket accepted = await listener.AcceptAsync(TestContext.Current.CancellationToken);
+            client.Shutdown(SocketShutdown.Both);
+            client.Close();
+            Assert.Equal(0, await accepted.ReceiveAsync(new byte[1], SocketFlags.None, TestContext.Current.CancellationToken));
+        }
+
+        await using PeerProcess server = MarcelCli.Start("serve", "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2, await server.WaitForExitAsync());
+        Assert.Equal(
+            $"Cannot listen on 127.0.0.1:{port}: the port is held by a recent connection, not by a server; it frees itself within a minute: try again shortly, or choose another port",
+            server.Error.Trim());
+    }
+
+    [Fact]
     public async Task An_address_that_is_not_this_machines_is_a_clear_error()
     {
         // 192.0.2.1 is TEST-NET-1: binding to it fails locally and sends nothing anywhere.
