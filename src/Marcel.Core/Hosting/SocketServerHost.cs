@@ -196,10 +196,27 @@ public sealed class SocketServerHost : IAsyncDisposable
                 // A peer that reset while queued, or no descriptor left for a moment: the next accept may do.
                 _freeSockets.Release();
                 HostingLog.AcceptFailed(_logger, e.SocketErrorCode);
+                if (e.SocketErrorCode == SocketError.TooManyOpenSockets)
+                {
+                    await PauseAsync(stopping); // Out of descriptors (some other part of the process holds them): do not spin.
+                }
+
                 continue;
             }
 
             _ = ServeAsync(accepted);
+        }
+    }
+
+    private static async Task PauseAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop ends at its next check.
         }
     }
 

@@ -38,13 +38,15 @@ public class ResourceExhaustionTests
         }
     }
 
-    [Fact]
-    public async Task Out_of_file_descriptors_the_server_says_busy_logs_once_and_recovers()
+    [Theory]
+    [InlineData("--keep-open")] // The dialogue, on Kestrel.
+    [InlineData("--chat")] // The chat room, on its bare-socket host.
+    public async Task Out_of_file_descriptors_the_server_says_busy_logs_once_and_recovers(string mode)
     {
         string prlimit = ExternalProgram.Require("prlimit");
         // 256, not 64: the JIT-compiled runtime alone keeps ~170 descriptors open (one per loaded assembly), so 64 would not
         // even start it. What matters is the margin: ~40 connections fit, and 300 strangers arrive at once.
-        await using PeerProcess server = PeerProcess.Start(prlimit, ["--nofile=256", "dotnet", Path.Combine(AppContext.BaseDirectory, "marcel.dll"), "serve", "--keep-open", "--host", "127.0.0.1", "--port", "0"]);
+        await using PeerProcess server = PeerProcess.Start(prlimit, ["--nofile=256", "dotnet", Path.Combine(AppContext.BaseDirectory, "marcel.dll"), "serve", mode, "--host", "127.0.0.1", "--port", "0"]);
         int port = await MarcelCli.ListeningPortAsync(server);
         int marcel = server.Id; // prlimit execs the command: same process.
 
@@ -84,7 +86,17 @@ public class ResourceExhaustionTests
         }
 
         await WaitForDescriptorsAsync(marcel, atMost: 200);
-        await AssertServedAsync(server, port);
+        if (mode == "--chat")
+        {
+            await using LineClient newcomer = await LineClient.ConnectAsync(port);
+            Assert.StartsWith("Welcome to Marcel's chat room", await newcomer.ReadLineAsync(), StringComparison.Ordinal);
+        }
+        else
+        {
+            await AssertServedAsync(server, port);
+        }
+
+        Assert.False(server.HasExited, server.ToString());
         Assert.Single(server.Error.Split('\n'), l => l.Contains("Connection limit of", StringComparison.Ordinal));
         Assert.DoesNotContain("Out of memory", server.Error, StringComparison.Ordinal);
     }
