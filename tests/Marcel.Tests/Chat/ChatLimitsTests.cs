@@ -167,19 +167,6 @@ public class ChatLimitsTests
         }
     }
 
-    [Fact]
-    public async Task Accepted_sockets_have_nagle_disabled_so_small_lines_leave_at_once()
-    {
-        var noDelay = new TaskCompletionSource<bool>();
-        await using SocketServerHost host = await SocketServerHost.StartAsync("127.0.0.1", 0, connection =>
-        {
-            noDelay.TrySetResult(connection.Features.Get<IConnectionSocketFeature>()?.Socket.NoDelay ?? false);
-            return Task.CompletedTask;
-        }, NullLoggerFactory.Instance, cancellationToken: TestContext.Current.CancellationToken);
-        await using LineClient client = await LineClient.ConnectAsync(host.BoundEndPoints[0].Port);
-        Assert.True(await noDelay.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken));
-    }
-
     /// <summary>Polls a condition that no event announces (a counter going down), within a bound.</summary>
     private static async Task WaitUntilAsync(Func<bool> condition, Func<string> describe)
     {

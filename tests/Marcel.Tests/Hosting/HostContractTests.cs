@@ -8,6 +8,7 @@ using Marcel.Core.Hosting;
 using Marcel.Core.Security;
 using Marcel.Tests.Support;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace Marcel.Tests.Hosting;
 
@@ -49,6 +50,20 @@ public class HostContractTests
         await using AnyHost host = await AnyHost.StartAsync(kind, async connection => await connection.Transport.Output.WriteAsync("back\n"u8.ToArray()), port: port);
         await using LineClient client = await LineClient.ConnectAsync(port);
         Assert.Equal("back", await client.ReadLineAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
+    public async Task Accepted_sockets_have_nagle_disabled_so_small_lines_leave_at_once(string kind)
+    {
+        var noDelay = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using AnyHost host = await AnyHost.StartAsync(kind, connection =>
+        {
+            noDelay.TrySetResult(connection.Features.Get<IConnectionSocketFeature>()?.Socket.NoDelay ?? false);
+            return Task.CompletedTask;
+        });
+        await using LineClient client = await LineClient.ConnectAsync(host.Port);
+        Assert.True(await noDelay.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken));
     }
 
     [Theory]
