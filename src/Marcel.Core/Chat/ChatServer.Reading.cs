@@ -24,19 +24,21 @@ public sealed partial class ChatServer
     /// <summary>Reads the member's lines until it leaves; returns why it left.</summary>
     private async Task<ChatCloseReason> ReadAsync(ChatMember member)
     {
-        var reader = new LineReader(member.Connection.Transport.Input, _options.Lines, _time);
-        // Where the host offers it, a quiet member waits with a zero-byte read: no buffer, no pipe read, no frames.
+        // Where the host offers it, a quiet member waits with a zero-byte read: no buffer, no pipe read, no frames; and
+        // its reader is made when it first sends, so a member who only listens never holds one.
         IConnectionReadinessFeature? readiness = member.Connection.Features.Get<IConnectionReadinessFeature>();
+        LineReader? reader = readiness is null ? NewReader(member) : null;
         try
         {
             while (true)
             {
-                if (readiness is not null && !reader.HasBufferedInput())
+                if (readiness is not null && (reader is null || !reader.HasBufferedInput()))
                 {
                     FlushBatch(member);
                     await readiness.WaitForDataAsync(member.Stopping);
                 }
 
+                reader ??= NewReader(member);
                 ValueTask<LineReadResult> next = reader.ReadAsync(member.Stopping);
                 if (!next.IsCompleted)
                 {
@@ -81,6 +83,8 @@ public sealed partial class ChatServer
             FlushBatch(member);
         }
     }
+
+    private LineReader NewReader(ChatMember member) => new(member.Connection.Transport.Input, _options.Lines, _time);
 
     private void AddToBatch(ChatMember member, string text)
     {

@@ -27,6 +27,7 @@ internal sealed class StreamSocketConnection : ConnectionContext, IFeatureCollec
     private static long s_lastId;
 
     private readonly Stream _stream;
+    private readonly StreamPipes _pipes;
     private readonly bool _plain;
     private string? _id;
     private IDictionary<object, object?>? _items;
@@ -39,7 +40,8 @@ internal sealed class StreamSocketConnection : ConnectionContext, IFeatureCollec
         Socket = socket;
         _stream = stream;
         _plain = stream is NetworkStream;
-        Transport = new DuplexPipe(PipeReader.Create(stream, ReaderOptions), PipeWriter.Create(stream, WriterOptions));
+        _pipes = new StreamPipes(stream);
+        Transport = _pipes;
     }
 
     public Socket Socket { get; }
@@ -87,14 +89,14 @@ internal sealed class StreamSocketConnection : ConnectionContext, IFeatureCollec
     {
         try
         {
-            await Transport.Output.CompleteAsync();
+            await _pipes.CompleteOutputAsync(); // Sends what is still buffered.
         }
         catch (Exception e) when (e is IOException or SocketException or InvalidOperationException)
         {
             // The peer is gone, or the connection was aborted under a write in progress: nothing more can be sent.
         }
 
-        await Transport.Input.CompleteAsync();
+        await _pipes.CompleteInputAsync();
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
             if (_stream is System.Net.Security.SslStream tls)
@@ -154,10 +156,21 @@ internal sealed class StreamSocketConnection : ConnectionContext, IFeatureCollec
 
     IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<KeyValuePair<Type, object>>)this).GetEnumerator();
 
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    /// <summary>
+    /// The pipes over the stream, each made on first use: a member who only listens never reads, and never holds a
+    /// reader (~200 bytes with its segment pool).
+    /// </summary>
+    private sealed class StreamPipes(Stream stream) : IDuplexPipe
     {
-        public PipeReader Input { get; } = input;
+        private PipeReader? _input;
+        private PipeWriter? _output;
 
-        public PipeWriter Output { get; } = output;
+        public PipeReader Input => _input ??= PipeReader.Create(stream, ReaderOptions);
+
+        public PipeWriter Output => _output ??= PipeWriter.Create(stream, WriterOptions);
+
+        public ValueTask CompleteInputAsync() => _input?.CompleteAsync() ?? ValueTask.CompletedTask;
+
+        public ValueTask CompleteOutputAsync() => _output?.CompleteAsync() ?? ValueTask.CompletedTask;
     }
 }
