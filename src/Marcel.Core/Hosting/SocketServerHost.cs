@@ -13,7 +13,7 @@ namespace Marcel.Core.Hosting;
 /// transport is a pair of pipes), with the same limits, keepalive, TLS and two-second shutdown, but a quiet connection
 /// costs far less. Measured (NativeAOT, 10,000 idle connections): a handler that only waits costs 1.5 KiB of RSS per
 /// connection here and 3.8 KiB under Kestrel, even over a Kestrel transport that holds no buffer; a chat member costs
-/// 3.5 KiB here and 6.2 KiB under Kestrel. See <see cref="StreamSocketConnection"/> and <see cref="IConnectionReadinessFeature"/>.
+/// 3.1 KiB here and 6.2 KiB under Kestrel. See <see cref="StreamSocketConnection"/> and <see cref="IConnectionReadinessFeature"/>.
 /// </summary>
 public sealed class SocketServerHost : IAsyncDisposable
 {
