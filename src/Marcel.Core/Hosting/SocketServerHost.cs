@@ -27,7 +27,7 @@ public sealed class SocketServerHost : IAsyncDisposable
     private readonly Func<ConnectionContext, Task> _onConnection;
     private readonly ConnectionGate _gate;
     private readonly TcpKeepAlive? _keepAlive;
-    private readonly TlsServerOptions? _tls;
+    private readonly TimeSpan _handshakeTimeout;
     private readonly SslServerAuthenticationOptions? _sslOptions;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _freeSockets;
@@ -43,7 +43,7 @@ public sealed class SocketServerHost : IAsyncDisposable
         _onConnection = onConnection;
         _gate = gate;
         _keepAlive = limits.KeepAlive;
-        _tls = tls;
+        _handshakeTimeout = tls?.HandshakeTimeout ?? TimeSpan.Zero;
         _sslOptions = tls is null ? null : new SslServerAuthenticationOptions
         {
             // Built once: every handshake shares the certificate and its chain.
@@ -240,6 +240,7 @@ public sealed class SocketServerHost : IAsyncDisposable
                 _open.Add(connection);
             }
 
+            // The gate's steps inline rather than ConnectionGate.RunAsync: one async frame less per quiet connection.
             if (_gate.TryEnter())
             {
                 try
@@ -275,7 +276,7 @@ public sealed class SocketServerHost : IAsyncDisposable
     {
         var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        deadline.CancelAfter(_tls!.HandshakeTimeout);
+        deadline.CancelAfter(_handshakeTimeout);
         try
         {
             await ssl.AuthenticateAsServerAsync(_sslOptions!, deadline.Token);

@@ -28,7 +28,6 @@ internal sealed class StreamSocketConnection : ConnectionContext, IFeatureCollec
 
     private readonly Stream _stream;
     private readonly StreamPipes _pipes;
-    private readonly bool _plain;
     private string? _id;
     private IDictionary<object, object?>? _items;
     private FeatureCollection? _otherFeatures;
@@ -39,7 +38,6 @@ internal sealed class StreamSocketConnection : ConnectionContext, IFeatureCollec
     {
         Socket = socket;
         _stream = stream;
-        _plain = stream is NetworkStream;
         _pipes = new StreamPipes(stream);
         Transport = _pipes;
     }
@@ -113,7 +111,7 @@ internal sealed class StreamSocketConnection : ConnectionContext, IFeatureCollec
 
     /// <inheritdoc />
     public ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken) =>
-        _plain
+        _stream is NetworkStream
             ? Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken)
             : _stream.ReadAsync(Memory<byte>.Empty, cancellationToken); // SslStream waits without its buffer too.
 

@@ -225,21 +225,8 @@ public class ServeTests
     [Fact]
     public async Task A_port_held_only_by_a_client_connection_in_time_wait_says_so_and_that_it_will_pass()
     {
-        // A client that closes first keeps its (ephemeral) port in TIME_WAIT for a minute, and Linux lets no server bind
-        // it meanwhile, SO_REUSEADDR or not: what happens to port 50000 on a machine that opens many connections.
-        int port;
-        using (var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
-        {
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen();
-            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await client.ConnectAsync((IPEndPoint)listener.LocalEndPoint!, TestContext.Current.CancellationToken);
-            port = ((IPEndPoint)client.LocalEndPoint!).Port;
-            using Socket accepted = await listener.AcceptAsync(TestContext.Current.CancellationToken);
-            client.Shutdown(SocketShutdown.Both);
-            client.Close();
-            Assert.Equal(0, await accepted.ReceiveAsync(new byte[1], SocketFlags.None, TestContext.Current.CancellationToken));
-        }
+        // What happens to port 50000 on a machine that opens many connections: a client's old connection holds it.
+        int port = await Loopback.PortInTimeWaitAsync(serverClosesFirst: false);
 
         await using PeerProcess server = MarcelCli.Start("serve", "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(2, await server.WaitForExitAsync());

@@ -46,7 +46,7 @@ public class HostContractTests
     public async Task A_port_whose_last_connection_is_in_time_wait_can_be_listened_on_at_once_as_after_a_restart(string kind)
     {
         // .NET sets SO_REUSEADDR on Unix listening sockets, as ncat does; this guards it for both hosts.
-        int port = await LeaveServerSideTimeWaitAsync();
+        int port = await Loopback.PortInTimeWaitAsync(serverClosesFirst: true);
         await using AnyHost host = await AnyHost.StartAsync(kind, async connection => await connection.Transport.Output.WriteAsync("back\n"u8.ToArray()), port: port);
         await using LineClient client = await LineClient.ConnectAsync(port);
         Assert.Equal("back", await client.ReadLineAsync());
@@ -144,30 +144,6 @@ public class HostContractTests
         var clock = Stopwatch.StartNew();
         Assert.Empty(await ReadToEndOrResetAsync(silent));
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
-    }
-
-    // A server that closes first keeps its side of the connection in TIME_WAIT for a minute: what a restarted server meets.
-    private static async Task<int> LeaveServerSideTimeWaitAsync()
-    {
-        int port;
-        using (var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
-        {
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen();
-            port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), Timeouts.StepToken());
-            using (Socket accepted = await listener.AcceptAsync(Timeouts.StepToken()))
-            {
-                accepted.Shutdown(SocketShutdown.Both);
-            }
-
-            Assert.Equal(0, await client.ReceiveAsync(new byte[1], SocketFlags.None, Timeouts.StepToken())); // The server's FIN.
-        }
-
-        Assert.Contains(System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties().GetActiveTcpConnections(),
-            c => c.LocalEndPoint.Port == port && c.State == System.Net.NetworkInformation.TcpState.TimeWait);
-        return port;
     }
 
     // Reads one line and answers it: enough to see the bytes cross both ways.
