@@ -4,6 +4,7 @@ using Marcel.Core.Chat;
 using Marcel.Core.Hosting;
 using Marcel.Tests.Support;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Marcel.Tests.Chat;
@@ -88,29 +89,27 @@ public class ChatLimitsTests
     [Fact]
     public async Task The_idle_timeout_closes_only_the_idle_client()
     {
-        var options = new ChatOptions { IdleTimeout = TimeSpan.FromMilliseconds(600) };
-        await using InProcessRoom room = await InProcessRoom.StartAsync(options);
+        // The room's clock is the subject: a fake one, moved by the test, so the outcome never rests on scheduling luck.
+        var time = new FakeTimeProvider();
+        var options = new ChatOptions { IdleTimeout = TimeSpan.FromSeconds(10) };
+        await using InProcessRoom room = await InProcessRoom.StartAsync(options, time: time);
         (LineClient idle, string idleName) = await room.JoinAsync();
         (LineClient busy, string busyName) = await room.JoinAsync();
         (LineClient watcher, _) = await room.JoinAsync();
         await using (idle) await using (busy) await using (watcher)
         {
-            using var talking = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-            Task keepTalking = Task.Run(async () =>
-            {
-                while (!talking.IsCancellationRequested)
-                {
-                    await busy.SendLineAsync("tick");
-                    await watcher.SendLineAsync("tock");
-                    await Task.Delay(100, CancellationToken.None);
-                }
-            }, CancellationToken.None);
-
+            // At 6 s the busy two talk; at 11 s the idle one has been quiet for 11 s, the others for 5.
+            time.Advance(TimeSpan.FromSeconds(6));
+            await busy.SendLineAsync("tick");
+            await watcher.SendLineAsync("tock");
+            Assert.Equal($"<{busyName}> tick", await watcher.ReadMessageAsync()); // Seen, so heard at the new time.
+            Assert.EndsWith("> tock", await busy.ReadMessageAsync(), StringComparison.Ordinal);
+            time.Advance(TimeSpan.FromSeconds(5));
             List<string> rest = await idle.ReadToEndAsync();
-            Assert.Equal("No message for 0.6 s: connection closed.", rest.Last());
+            Assert.Equal("No message for 10 s: connection closed.", rest.Last());
+            time.Advance(options.NoticeWindow);
             Assert.Equal($"* {idleName} left (idle too long).", await watcher.ReadUntilAsync(" left"));
-            await talking.CancelAsync();
-            await keepTalking;
+            Assert.Equal(2, room.Server.MemberCount);
 
             await busy.SendLineAsync("still here");
             Assert.Equal($"<{busyName}> still here", await watcher.ReadUntilAsync("still here"));
@@ -130,6 +129,37 @@ public class ChatLimitsTests
             List<string> rest = await talker.ReadToEndAsync();
             Assert.Equal("Message too long (over 100 bytes): connection closed.", rest.Last());
             Assert.Equal($"* {talkerName} left (line too long).", await watcher.ReadUntilAsync(" left"));
+        }
+    }
+
+    [Fact]
+    public async Task A_line_over_max_line_with_more_input_behind_it_still_gets_its_notice_not_a_reset()
+    {
+        // The sender keeps writing past the long line: closing with that input unread would make the kernel answer
+        // with a reset, which destroys the notice still in flight. The room reads it away before closing.
+        var options = new ChatOptions { Lines = new Core.Framing.LineOptions { MaxLineBytes = 100 } };
+        await using InProcessRoom room = await InProcessRoom.StartAsync(options);
+        (LineClient talker, _) = await room.JoinAsync();
+        await using (talker)
+        {
+            byte[] flood = new byte[512 * 1024];
+            Array.Fill(flood, (byte)'y');
+            Task sending = Task.Run(async () =>
+            {
+                await talker.SendAsync(new string('x', 200) + "\n");
+                try
+                {
+                    await talker.SendAsync(flood);
+                }
+                catch (IOException)
+                {
+                    // Without the drain the server resets, and this write may fail: the read below says so.
+                }
+            }, TestContext.Current.CancellationToken);
+
+            List<string> rest = await talker.ReadToEndAsync();
+            Assert.Equal("Message too long (over 100 bytes): connection closed.", rest.Last());
+            await sending;
         }
     }
 
