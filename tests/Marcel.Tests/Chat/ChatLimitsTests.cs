@@ -135,31 +135,33 @@ public class ChatLimitsTests
     [Fact]
     public async Task A_line_over_max_line_with_more_input_behind_it_still_gets_its_notice_not_a_reset()
     {
-        // The sender keeps writing past the long line: closing with that input unread would make the kernel answer
-        // with a reset, which destroys the notice still in flight. The room reads it away before closing.
-        var options = new ChatOptions { Lines = new Core.Framing.LineOptions { MaxLineBytes = 100 } };
+        // Closing with input unread makes the kernel send a reset and drop what it has not sent yet: here the room's
+        // lines and the notice, held back by a reader that is a little behind. The room ends its side and reads the
+        // input away instead, so the notice arrives after everything before it.
+        var options = new ChatOptions { Lines = new Core.Framing.LineOptions { MaxLineBytes = 1000 } };
         await using InProcessRoom room = await InProcessRoom.StartAsync(options);
-        (LineClient talker, _) = await room.JoinAsync();
-        await using (talker)
+        (LineClient other, _) = await room.JoinAsync();
+        using var talker = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await talker.ConnectAsync(new IPEndPoint(IPAddress.Loopback, room.Port), TestContext.Current.CancellationToken);
+        await using var stream = new NetworkStream(talker, ownsSocket: false);
+        using var reader = new StreamReader(stream);
+        string welcome = await reader.ReadLineAsync(TestContext.Current.CancellationToken) ?? "";
+        string talkerName = welcome[(welcome.IndexOf("you are ", StringComparison.Ordinal) + 8)..welcome.IndexOf(". /help", StringComparison.Ordinal)];
+        await using (other)
         {
-            byte[] flood = new byte[512 * 1024];
-            Array.Fill(flood, (byte)'y');
-            Task sending = Task.Run(async () =>
-            {
-                await talker.SendAsync(new string('x', 200) + "\n");
-                try
-                {
-                    await talker.SendAsync(flood);
-                }
-                catch (IOException)
-                {
-                    // Without the drain the server resets, and this write may fail: the read below says so.
-                }
-            }, TestContext.Current.CancellationToken);
+            string filler = new('z', 900);
+            for (int n = 0; n < 300; n++) await other.SendLineAsync($"{n} {filler}"); // ~270 KB the talker has not read yet.
+            await other.SendLineAsync("/who"); // Answered after the 300 lines are read, so they are all queued by then.
+            await other.ReadUntilAsync(" in the room:");
 
-            List<string> rest = await talker.ReadToEndAsync();
-            Assert.Equal("Message too long (over 100 bytes): connection closed.", rest.Last());
-            await sending;
+            byte[] input = System.Text.Encoding.ASCII.GetBytes(new string('x', 2000) + "\n" + new string('y', 60_000));
+            await stream.WriteAsync(input, TestContext.Current.CancellationToken);
+            await room.Console.WaitForAsync($"{talkerName} left (line too long)");
+
+            var lines = new List<string>();
+            while (await reader.ReadLineAsync(TestContext.Current.CancellationToken) is { } line) lines.Add(line);
+            Assert.Equal(300, lines.Count(l => l.Contains(filler, StringComparison.Ordinal)));
+            Assert.Equal("Message too long (over 1000 bytes): connection closed.", lines.Last());
         }
     }
 
