@@ -1,34 +1,43 @@
 using System.Runtime.InteropServices;
+using Marcel.Cli.Platform;
+using Marcel.Core;
 
 namespace Marcel.Cli;
 
 /// <summary>
-/// Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation token, so every command shuts down through its own
-/// graceful path instead of the process being killed, and remembers which signal came for the exit code.
+/// Turns the signals of <see cref="SignalPlan"/> (Ctrl-C, SIGTERM, SIGHUP; on Windows Ctrl-Break and the console's
+/// close too) into a cancellation token, so every command shuts down through its own graceful path instead of the
+/// process being killed, and remembers which signal came for the exit code.
 /// </summary>
 internal sealed class TerminationSignal : IDisposable
 {
     private readonly CancellationTokenSource _source = new();
-    private readonly PosixSignalRegistration _interrupt;
-    private readonly PosixSignalRegistration _terminate;
-    private int _received;
+    private readonly ManualResetEventSlim _finished = new();
+    private readonly IReadOnlyList<SignalRoute> _routes;
+    private readonly PosixSignalRegistration[] _registrations;
+    private SignalRoute? _received;
 
     public TerminationSignal()
     {
-        _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        _routes = SignalPlan.For(ThisSystem.Kind);
+        _registrations = [.. _routes.Select(route => PosixSignalRegistration.Create(route.Signal, OnSignal))];
     }
 
     /// <summary>Fires on the first signal.</summary>
     public CancellationToken Token => _source.Token;
 
-    /// <summary>The exit code a client uses when a signal stopped it: 130 for SIGINT, 143 for SIGTERM.</summary>
-    public int InterruptedExitCode => _received == (int)PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
+    /// <summary>The exit code a client uses when a signal stopped it: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP…</summary>
+    public int InterruptedExitCode => _received?.ExitCode ?? ExitCodes.Interrupted;
 
     public void Dispose()
     {
-        _interrupt.Dispose();
-        _terminate.Dispose();
+        // First let a held Windows close handler return: the command is done.
+        _finished.Set();
+        foreach (PosixSignalRegistration registration in _registrations)
+        {
+            registration.Dispose();
+        }
+
         _source.Dispose();
     }
 
@@ -36,7 +45,16 @@ internal sealed class TerminationSignal : IDisposable
     {
         // Keep the process alive: the command finishes its shutdown and returns its own exit code.
         context.Cancel = true;
-        Interlocked.CompareExchange(ref _received, (int)context.Signal, 0);
+        SignalRoute route = _routes.First(r => r.Signal == context.Signal);
+        lock (_source)
+        {
+            _received ??= route;
+        }
+
         _source.Cancel();
+        if (route.HoldUntilShutDown)
+        {
+            _finished.Wait(SignalPlan.WindowsCloseGrace);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Marcel.Core.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -70,6 +71,7 @@ public sealed class LineServerHost : IAsyncDisposable
         builder.Services.Replace(ServiceDescriptor.Singleton<IConnectionListenerFactory>(services => new ThrottledListenerFactory(
             new SocketTransportFactory(services.GetRequiredService<IOptions<SocketTransportOptions>>(), loggerFactory),
             gate.MaxSockets)));
+        builder.Services.Configure<SocketTransportOptions>(o => o.CreateBoundListenSocket = e => e is IPEndPoint ip ? SocketPlatform.CreateBoundListener(ip) : SocketTransportOptions.CreateDefaultBoundListenSocket(e));
         var listeners = new List<ListenOptions>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using Marcel.Core.Security;
+using Marcel.Core.Transport;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
@@ -93,14 +94,8 @@ public sealed class SocketServerHost : IAsyncDisposable
         {
             foreach (IPEndPoint endpoint in endpoints)
             {
-                var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                Socket listener = SocketPlatform.CreateBoundListener(endpoint);
                 listeners.Add(listener);
-                if (endpoint.Address.Equals(IPAddress.IPv6Any))
-                {
-                    listener.DualMode = true; // "*" takes IPv4 clients too, as under Kestrel.
-                }
-
-                listener.Bind(endpoint);
                 listener.Listen(Backlog);
             }
         }
