@@ -45,7 +45,7 @@ for rid in "${rids[@]}"; do
   if ! publish "$rid" "$stage" >"$log" 2>&1; then
     if grep -q 'error NU1101' "$log"; then
       # The runtime packs of this RID are not served by the package source: a documented absence, not a break.
-      echo "   not built: its runtime packs cannot be restored here ($(grep -o 'Unable to find package [^ .]*' "$log" | sort -u | head -n 1))"
+      echo "   not built: its runtime packs cannot be restored here ($(grep -o 'Unable to find package [^ ]*' "$log" | sed 's|\.$||' | sort -u | head -n 1))"
       missing+=("$rid")
     else
       grep -E 'error|warning' "$log" | sort -u | head -n 20
