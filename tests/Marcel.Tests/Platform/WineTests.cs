@@ -35,6 +35,29 @@ public class WineTests
     }
 
     [Fact]
+    public async Task An_interactive_Windows_console_reads_accents_the_euro_and_emoji_and_shows_accents_and_the_euro()
+    {
+        WindowsBuild windows = await WindowsBuild.GetAsync();
+        string nc = ExternalProgram.Require("nc");
+        int port = Loopback.FreePort();
+        await using PeerProcess linux = PeerProcess.Start(nc, ["-v", "-l", "127.0.0.1", Port(port)]);
+        await linux.WaitForErrorAsync("Listening");
+        await using PeerProcess terminal = windows.StartInTerminal("connect", "127.0.0.1", Port(port));
+        await terminal.WaitForOutputAsync("Connection established with the server.");
+
+        // Typed key by key at the console: the line editor reads them as the console's input records.
+        await terminal.WriteAsync($"tapé {Text}\r");
+        await linux.WaitForOutputAsync($"tapé {Text}\n");
+        // Shown through the console: Wine's console writes characters beyond U+FFFF (emoji) as two U+FFFD, as its
+        // own cmd.exe does, so only the accents and the euro are asserted on screen.
+        await linux.WriteLineAsync($"retour {Text}");
+        await terminal.WaitForOutputAsync("S> retour é €");
+        await linux.WriteLineAsync("FIN");
+        Assert.Equal(0, await terminal.WaitForExitAsync());
+        Assert.DoesNotContain("Ã", terminal.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Windows_marcel_serve_answers_a_Linux_marcel_connect_in_UTF_8_and_the_operator_ends_it()
     {
         WindowsBuild windows = await WindowsBuild.GetAsync();

@@ -58,10 +58,25 @@ internal sealed class WindowsBuild
 
     public PeerProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
     {
-        var variables = new Dictionary<string, string> { ["WINEDEBUG"] = "-all", ["WINEPREFIX"] = Prefix, ["WINEDLLOVERRIDES"] = "mscoree,mshtml=" };
+        Dictionary<string, string> variables = WineVariables();
         foreach ((string key, string value) in environment ?? new Dictionary<string, string>()) variables[key] = value;
         return PeerProcess.Start(Wine, [Exe, .. arguments], variables);
     }
+
+    /// <summary>
+    /// Starts <c>wine marcel.exe ARGS</c> in a pseudo-terminal (util-linux <c>script</c>): Wine then gives it a real
+    /// Windows console over that terminal, so marcel reads keys and writes through the console API as on Windows.
+    /// </summary>
+    public PeerProcess StartInTerminal(params string[] arguments)
+    {
+        string script = ExternalProgram.Require("script");
+        string command = string.Join(' ', new[] { Wine, Exe }.Concat(arguments).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        return PeerProcess.Start(script, ["-qfec", command, "/dev/null"], WineVariables());
+    }
+
+    // Wine's debug output off, a private prefix, and no offer to install Mono or Gecko when the prefix is made.
+    private Dictionary<string, string> WineVariables() =>
+        new() { ["WINEDEBUG"] = "-all", ["WINEPREFIX"] = Prefix, ["WINEDLLOVERRIDES"] = "mscoree,mshtml=" };
 
     /// <summary>Text as the Windows build writes it, with its CRLF line ends made LF.</summary>
     public static string Lf(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
