@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Marcel.Core.Hosting;
 using Marcel.Tests.Support;
-using Microsoft.AspNetCore.Connections.Features;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Marcel.Tests.Hosting;
 
@@ -30,29 +28,27 @@ public class KeepAliveTests
         Assert.Equal(TimeSpan.FromSeconds(90), TcpKeepAlive.Default.DetectionBound);
     }
 
-    [Theory]
-    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
-    public async Task An_accepted_socket_carries_the_keepalive_settings(string kind)
+    [Fact]
+    public async Task An_accepted_socket_carries_the_keepalive_settings()
     {
-        int[] seen = await AcceptedSocketOptionsAsync(kind, new ServerLimits { KeepAlive = new TcpKeepAlive(TimeSpan.FromSeconds(7)) });
+        int[] seen = await AcceptedSocketOptionsAsync(new ServerLimits { KeepAlive = new TcpKeepAlive(TimeSpan.FromSeconds(7)) });
         Assert.Equal([1, 7, 7, 3], seen);
     }
 
-    [Theory]
-    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
-    public async Task Without_keepalive_an_accepted_socket_is_left_as_the_system_makes_it(string kind)
+    [Fact]
+    public async Task Without_keepalive_an_accepted_socket_is_left_as_the_system_makes_it()
     {
-        int[] seen = await AcceptedSocketOptionsAsync(kind, new ServerLimits { KeepAlive = null });
+        int[] seen = await AcceptedSocketOptionsAsync(new ServerLimits { KeepAlive = null });
         Assert.Equal(0, seen[0]);
     }
 
     // SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT as read back from the socket the server accepted.
-    private static async Task<int[]> AcceptedSocketOptionsAsync(string kind, ServerLimits limits)
+    private static async Task<int[]> AcceptedSocketOptionsAsync(ServerLimits limits)
     {
         var seen = new TaskCompletionSource<int[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using AnyHost host = await AnyHost.StartAsync(kind, connection =>
+        await using TcpServerHost host = await TestHost.StartAsync(connection =>
         {
-            Socket socket = connection.Features.Get<IConnectionSocketFeature>()!.Socket;
+            Socket socket = connection.Socket();
             seen.TrySetResult(
             [
                 (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!,
@@ -64,7 +60,7 @@ public class KeepAliveTests
         }, limits);
 
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, host.Port), Timeouts.StepToken());
+        await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, host.Port()), Timeouts.StepToken());
         return await seen.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
     }
 }
