@@ -124,7 +124,14 @@ public sealed class LineConnection
         {
             if (Interlocked.Exchange(ref _outputCompleted, 1) == 0)
             {
-                await _transport.Output.CompleteAsync(error);
+                try
+                {
+                    await _transport.Output.CompleteAsync(error); // Flushes what a failed send left behind.
+                }
+                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+                {
+                    // The peer reset or vanished: what is left cannot be sent, and that is not an error here.
+                }
             }
         }
         finally

@@ -32,7 +32,20 @@ public class KeepAliveTests
     public async Task An_accepted_socket_carries_the_keepalive_settings()
     {
         int[] seen = await AcceptedSocketOptionsAsync(new ServerLimits { KeepAlive = new TcpKeepAlive(TimeSpan.FromSeconds(7)) });
-        Assert.Equal([1, 7, 7, 3], seen);
+        Assert.Equal([1, 7, 7, 3], seen[..4]);
+    }
+
+    [Fact]
+    public async Task On_linux_unacknowledged_data_is_bounded_by_the_same_detection_time()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("TCP_USER_TIMEOUT is a Linux option.");
+        }
+
+        var keepAlive = new TcpKeepAlive(TimeSpan.FromSeconds(7));
+        int[] seen = await AcceptedSocketOptionsAsync(new ServerLimits { KeepAlive = keepAlive });
+        Assert.Equal((int)keepAlive.DetectionBound.TotalMilliseconds, seen[4]);
     }
 
     [Fact]
@@ -42,7 +55,20 @@ public class KeepAliveTests
         Assert.Equal(0, seen[0]);
     }
 
-    // SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT as read back from the socket the server accepted.
+    // TCP_USER_TIMEOUT in milliseconds (IPPROTO_TCP 6, option 18 in linux/tcp.h); 0 where there is no such option.
+    private static int UserTimeout(Socket socket)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return 0;
+        }
+
+        byte[] value = new byte[4];
+        socket.GetRawSocketOption(6, 18, value);
+        return BitConverter.ToInt32(value);
+    }
+
+    // SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_USER_TIMEOUT as read back from the socket the server accepted.
     private static async Task<int[]> AcceptedSocketOptionsAsync(ServerLimits limits)
     {
         var seen = new TaskCompletionSource<int[]>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -55,6 +81,7 @@ public class KeepAliveTests
                 (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime)!,
                 (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval)!,
                 (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount)!,
+                UserTimeout(socket),
             ]);
             return Task.CompletedTask;
         }, limits);
