@@ -4,14 +4,13 @@ using System.Threading.Channels;
 using Marcel.Core.Framing;
 using Marcel.Core.Resources;
 using Marcel.Core.Transport;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace Marcel.Core.Dialogue;
 
 /// <summary>
 /// The chapter's dialogue server: one conversation at a time between the operator and a client. Clients who arrive
-/// meanwhile wait in order of arrival — Kestrel accepts them, so none is refused or lost — and are served next.
+/// meanwhile wait in order of arrival — the host accepts them, so none is refused or lost — and are served next.
 /// </summary>
 public sealed class DialogueServer
 {
@@ -31,15 +30,15 @@ public sealed class DialogueServer
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>Kestrel's entry point for each accepted connection: waits for its turn, then for the conversation to end.</summary>
-    public async Task OnConnectedAsync(ConnectionContext connection)
+    /// <summary>The host's entry point for each accepted connection: waits for its turn, then for the conversation to end.</summary>
+    public async Task OnConnectedAsync(IServerConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var client = new WaitingClient(connection);
         Log.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint);
         if (!_waiting.Writer.TryWrite(client))
         {
-            return; // The server is stopping: Kestrel closes the connection.
+            return; // The server is stopping: the host closes the connection.
         }
 
         if (Volatile.Read(ref _idle) == 0)
@@ -107,7 +106,7 @@ public sealed class DialogueServer
         }
     }
 
-    private async Task<ConversationEnd> ConverseSafelyAsync(ConnectionContext connection, CancellationToken stopping)
+    private async Task<ConversationEnd> ConverseSafelyAsync(IServerConnection connection, CancellationToken stopping)
     {
         try
         {
@@ -122,7 +121,7 @@ public sealed class DialogueServer
         }
     }
 
-    private async Task<ConversationEnd> ConverseAsync(ConnectionContext connection, CancellationToken stopping)
+    private async Task<ConversationEnd> ConverseAsync(IServerConnection connection, CancellationToken stopping)
     {
         var line = new LineConnection(connection.Transport, _options.Lines, connection.RemoteEndPoint, _time);
         _operator.ClientConnected(connection.RemoteEndPoint);
@@ -227,11 +226,11 @@ public sealed class DialogueServer
 
     private static string Format(string format, object? argument) => string.Format(CultureInfo.CurrentCulture, format, argument);
 
-    private sealed class WaitingClient(ConnectionContext connection)
+    private sealed class WaitingClient(IServerConnection connection)
     {
         private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public ConnectionContext Connection { get; } = connection;
+        public IServerConnection Connection { get; } = connection;
 
         public Task Finished => _finished.Task;
 
