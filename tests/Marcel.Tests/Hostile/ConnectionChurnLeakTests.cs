@@ -104,6 +104,7 @@ public class ConnectionChurnLeakTests
         public void ClientWaiting(EndPoint? remote, int position) { }
         public void ClientConnected(EndPoint? remote) { }
         public void ClientMessage(string message) { }
+        public void NobodyListening() { }
         public void WaitingClientsDropped(int count) { }
         public ValueTask<bool> AskRestartAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
 
