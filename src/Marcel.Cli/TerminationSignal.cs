@@ -14,6 +14,7 @@ internal sealed class TerminationSignal : IDisposable
     private readonly PosixSignalRegistration _terminate;
     private readonly PosixSignalRegistration _hangUp;
     private int _received;
+    private Action? _first;
 
     public TerminationSignal()
     {
@@ -37,6 +38,12 @@ internal sealed class TerminationSignal : IDisposable
         _ => ExitCodes.Interrupted,
     };
 
+    /// <summary>
+    /// Runs <paramref name="action"/> when the first signal arrives, before the token fires and shutdown starts
+    /// printing (the console ends its input line there).
+    /// </summary>
+    public void BeforeShutdown(Action action) => _first += action;
+
     public void Dispose()
     {
         _interrupt.Dispose();
@@ -49,7 +56,11 @@ internal sealed class TerminationSignal : IDisposable
     {
         // Keep the process alive: the command finishes its shutdown and returns its own exit code.
         context.Cancel = true;
-        Interlocked.CompareExchange(ref _received, (int)context.Signal, 0);
+        if (Interlocked.CompareExchange(ref _received, (int)context.Signal, 0) == 0)
+        {
+            _first?.Invoke();
+        }
+
         _source.Cancel();
     }
 }

@@ -65,6 +65,7 @@ internal static class ChatServe
         // Our own buffered stdout: the console operator flushes once per batch of lines, not once per line.
         using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024);
         using var terminal = new ConsoleTerminal(stdout, Console.Error, interactive);
+        signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
         await using var console = new ConsoleChatOperator(terminal);
         using var server = new ChatServer(options, console, logging.CreateLogger<ChatServer>());
 

@@ -70,6 +70,7 @@ internal static class ConnectCommand
 
         using var signal = new TerminationSignal();
         using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();
+        signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
         TcpClientConnection connection;
         try
         {
