@@ -30,6 +30,27 @@ public class ServerTerminalTests
         Assert.EndsWith("\n", screen.Replace("\r\u001b[K", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_line_over_max_line_is_told_once_in_the_operators_language_never_after_the_prompt()
+    {
+        await using PeerProcess terminal = StartOnTerminal("--lang", "fr", "--max-line", "16", "--keep-open");
+        int port = await MarcelCli.ListeningPortAsync(terminal);
+        await using (LineClient client = await LineClient.ConnectAsync(port))
+        {
+            await client.ReadLineAsync();
+            await terminal.WaitForOutputAsync("S> ");
+            await client.SendLineAsync(new string('x', 40));
+            await client.ReadToEndAsync();
+        }
+
+        string screen = await terminal.WaitForOutputAsync("plus de 16 octets");
+        // The console's French notice, and not the English log record glued after the "S> " prompt.
+        Assert.DoesNotContain("warn", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("sent a line over", screen, StringComparison.Ordinal);
+        terminal.Signal(15);
+        await terminal.WaitForExitAsync();
+    }
+
     [Theory]
     [InlineData("dialogue", "Goodbye!")]
     [InlineData("chat", "The server is shutting down. Goodbye!")]
