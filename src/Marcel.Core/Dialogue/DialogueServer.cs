@@ -1,17 +1,15 @@
 using System.Globalization;
 using System.Net;
-using System.Threading.Channels;
 using Marcel.Core.Framing;
 using Marcel.Core.Resources;
 using Marcel.Core.Transport;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace Marcel.Core.Dialogue;
 
 /// <summary>
 /// The chapter's dialogue server: one conversation at a time between the operator and a client. Clients who arrive
-/// meanwhile wait in order of arrival — Kestrel accepts them, so none is refused or lost — and are served next.
+/// meanwhile wait in order of arrival — the host accepts them, so none is refused or lost — and are served next.
 /// </summary>
 public sealed class DialogueServer
 {
@@ -19,8 +17,11 @@ public sealed class DialogueServer
     private readonly IDialogueOperator _operator;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<WaitingClient> _waiting = Channel.CreateUnbounded<WaitingClient>();
-    private int _idle;
+    // How long a notice to a client outside its conversation may take to leave.
+    private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly WaitingLine<WaitingClient> _line;
+    private readonly HashSet<WaitingClient> _waitingClients = [];
 
     /// <summary>Creates a server that talks through <paramref name="console"/>.</summary>
     public DialogueServer(DialogueOptions options, IDialogueOperator console, ILogger logger, TimeProvider? time = null)
@@ -29,25 +30,61 @@ public sealed class DialogueServer
         _operator = console ?? throw new ArgumentNullException(nameof(console));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? TimeProvider.System;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxWaiting, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxWaiting, DialogueOptions.MaxWaitingCap, nameof(options));
+        _line = new WaitingLine<WaitingClient>(options.MaxWaiting);
     }
 
-    /// <summary>Kestrel's entry point for each accepted connection: waits for its turn, then for the conversation to end.</summary>
-    public async Task OnConnectedAsync(ConnectionContext connection)
+    /// <summary>Bytes read from the clients waiting their turn and held for their conversations (for tests).</summary>
+    internal long WaitingBufferedBytes
+    {
+        get { lock (_waitingClients) return _waitingClients.Sum(static c => c.Buffered); }
+    }
+
+    /// <summary>
+    /// The host's entry point for each accepted connection: takes its place in line (told its number when it must
+    /// wait), waits for its turn, then for the conversation to end.
+    /// </summary>
+    public async Task OnConnectedAsync(IServerConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var client = new WaitingClient(connection);
+        var client = new WaitingClient(connection, _options.Lines.MaxLineBytes);
         Log.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint);
-        if (!_waiting.Writer.TryWrite(client))
+        int position = _line.Join(client);
+        switch (position)
         {
-            return; // The server is stopping: Kestrel closes the connection.
+            case WaitingLine<WaitingClient>.Closed:
+                return; // The server is stopping: the host closes the connection.
+            case WaitingLine<WaitingClient>.Full:
+                await NoticeAsync(connection, Format(Strings.LineFull, _options.MaxWaiting));
+                return;
+            case 0:
+                client.ServeAtOnce();
+                break;
+            default:
+                lock (_waitingClients)
+                {
+                    _waitingClients.Add(client);
+                }
+
+                _operator.ClientWaiting(connection.RemoteEndPoint, position);
+                client.WasTold = await NoticeAsync(connection, string.Format(CultureInfo.CurrentCulture, Strings.WaitingInLine, position, _options.Name));
+                client.Watch(HungUpWhileWaiting);
+                break;
         }
 
-        if (Volatile.Read(ref _idle) == 0)
+        try
         {
-            _operator.ClientWaiting(connection.RemoteEndPoint, _waiting.Reader.Count);
+            await client.Finished;
+            await client.StopWatchingAsync();
         }
-
-        await client.Finished;
+        finally
+        {
+            lock (_waitingClients)
+            {
+                _waitingClients.Remove(client);
+            }
+        }
     }
 
     /// <summary>
@@ -66,7 +103,7 @@ public sealed class DialogueServer
                 ConversationEnd end;
                 try
                 {
-                    end = await ConverseSafelyAsync(client.Connection, stopping);
+                    end = await ConverseSafelyAsync(client, stopping);
                 }
                 finally
                 {
@@ -94,24 +131,70 @@ public sealed class DialogueServer
         }
     }
 
+    /// <summary>
+    /// Waits for the next client; what the operator types meanwhile reaches nobody, and they are told so, rather than
+    /// the line being kept for whoever connects next.
+    /// </summary>
     private async Task<WaitingClient> NextClientAsync(CancellationToken stopping)
     {
-        Volatile.Write(ref _idle, 1);
-        try
+        Task<WaitingClient> next = _line.TakeAsync(stopping);
+        bool operatorOpen = true;
+        while (operatorOpen && !next.IsCompleted)
         {
-            return await _waiting.Reader.ReadAsync(stopping);
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            Task<string?> typed = _operator.ReadLineAsync(idle.Token).AsTask();
+            if (await Task.WhenAny(next, typed) == next)
+            {
+                await idle.CancelAsync();
+            }
+
+            try
+            {
+                string? line = await typed;
+                operatorOpen = line is not null;
+                if (!string.IsNullOrEmpty(line))
+                {
+                    _operator.NobodyListening();
+                }
+            }
+            catch (OperationCanceledException) when (idle.IsCancellationRequested)
+            {
+                // A client came (or the server stops): what is typed from now on is for the conversation.
+            }
         }
-        finally
+
+        return await next;
+    }
+
+    private void HungUpWhileWaiting(WaitingClient client)
+    {
+        if (_line.Leave(client))
         {
-            Volatile.Write(ref _idle, 0);
+            client.Finish(); // Gone before its turn: nobody to greet. (Taken meanwhile, it is served and hangs up at once.)
         }
     }
 
-    private async Task<ConversationEnd> ConverseSafelyAsync(ConnectionContext connection, CancellationToken stopping)
+    /// <summary>One line to a client outside a conversation, bounded in time; false if it could not be sent.</summary>
+    private async Task<bool> NoticeAsync(IServerConnection connection, string text)
     {
+        using var deadline = new CancellationTokenSource(NoticeTimeout);
         try
         {
-            return await ConverseAsync(connection, stopping);
+            LineFramer.WriteLine(connection.Transport.Output, text, LineEndingBytes.Of(_options.Lines.Ending));
+            return !(await connection.Transport.Output.FlushAsync(deadline.Token)).IsCompleted;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            return false; // A client that does not read, or already left: its turn will tell.
+        }
+    }
+
+    private async Task<ConversationEnd> ConverseSafelyAsync(WaitingClient client, CancellationToken stopping)
+    {
+        IServerConnection connection = client.Connection;
+        try
+        {
+            return await ConverseAsync(client, stopping);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -122,10 +205,18 @@ public sealed class DialogueServer
         }
     }
 
-    private async Task<ConversationEnd> ConverseAsync(ConnectionContext connection, CancellationToken stopping)
+    private async Task<ConversationEnd> ConverseAsync(WaitingClient client, CancellationToken stopping)
     {
+        IServerConnection connection = client.Connection;
+        // What the client sent while it waited stays in the pipe, for the conversation to read first.
+        await client.StopWatchingAsync();
         var line = new LineConnection(connection.Transport, _options.Lines, connection.RemoteEndPoint, _time);
         _operator.ClientConnected(connection.RemoteEndPoint);
+        if (client.WasTold)
+        {
+            await line.SendAsync(Strings.YourTurn, stopping);
+        }
+
         await line.SendAsync(_options.Greeting ?? Format(Strings.Greeting, _options.Name), stopping);
 
         using var conversation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -155,6 +246,11 @@ public sealed class DialogueServer
         }
 
         await line.CompleteAsync();
+        if (_options.KeepOpen)
+        {
+            _line.Free(); // The next is taken at once: whoever arrives from now on is not told to wait.
+        }
+
         Log.ConversationEnded(_logger, connection.ConnectionId, end);
         _operator.ConversationEnded(connection.RemoteEndPoint, end);
         return end;
@@ -211,30 +307,18 @@ public sealed class DialogueServer
 
     private void DropWaitingClients()
     {
-        _waiting.Writer.TryComplete();
-        int dropped = 0;
-        while (_waiting.Reader.TryRead(out WaitingClient? client))
+        List<WaitingClient> dropped = _line.Close();
+        foreach (WaitingClient client in dropped)
         {
             client.Finish();
-            dropped++;
         }
 
-        if (dropped > 0)
+        if (dropped.Count > 0)
         {
-            _operator.WaitingClientsDropped(dropped);
+            _operator.WaitingClientsDropped(dropped.Count);
         }
     }
 
     private static string Format(string format, object? argument) => string.Format(CultureInfo.CurrentCulture, format, argument);
 
-    private sealed class WaitingClient(ConnectionContext connection)
-    {
-        private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public ConnectionContext Connection { get; } = connection;
-
-        public Task Finished => _finished.Task;
-
-        public void Finish() => _finished.TrySetResult();
-    }
 }
