@@ -60,11 +60,12 @@ internal static class ChatServe
         };
 
         using var signal = new TerminationSignal();
-        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
         bool interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
         // Our own buffered stdout: the console operator flushes once per batch of lines, not once per line.
         using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024);
         using var terminal = new ConsoleTerminal(stdout, Console.Error, interactive);
+        signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
+        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
         await using var console = new ConsoleChatOperator(terminal);
         using var server = new ChatServer(options, console, logging.CreateLogger<ChatServer>());
 

@@ -70,8 +70,9 @@ internal static class ServeCommand
         };
 
         using var signal = new TerminationSignal();
-        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
         using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();
+        signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
+        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
         var server = new DialogueServer(options, new ConsoleDialogueOperator(terminal, options.Lines.MaxLineBytes), logging.CreateLogger<DialogueServer>());
 
         if (!TlsServeOptions.TryResolve(parse, terminal, out Core.Security.TlsServerOptions? tls))
