@@ -21,11 +21,11 @@ internal static class ExitCodes
     /// <summary>TLS failed: the server's certificate could not be loaded, or the client's handshake failed or was refused.</summary>
     public const int Tls = 5;
 
-    /// <summary>A client whose terminal went away (128 + SIGHUP); on Windows, whose console window was closed.</summary>
-    public const int HungUp = 129;
-
     /// <summary>A client interrupted by Ctrl-C (128 + SIGINT).</summary>
     public const int Interrupted = 130;
+
+    /// <summary>A client whose terminal was closed (128 + SIGHUP); on Windows, whose console window was closed.</summary>
+    public const int HangUp = 129;
 
     /// <summary>A client stopped by Ctrl-Break on Windows (128 + SIGQUIT, the name .NET gives it).</summary>
     public const int Quit = 131;

@@ -5,9 +5,10 @@ using Marcel.Core;
 namespace Marcel.Cli;
 
 /// <summary>
-/// Turns the signals of <see cref="SignalPlan"/> (Ctrl-C, SIGTERM, SIGHUP; on Windows Ctrl-Break and the console's
-/// close too) into a cancellation token, so every command shuts down through its own graceful path instead of the
-/// process being killed, and remembers which signal came for the exit code.
+/// Turns the signals of <see cref="SignalPlan"/> (Ctrl-C, SIGTERM, SIGHUP the terminal closed; on Windows Ctrl-Break,
+/// the console window closed, log-off and shutdown) into a cancellation token, so every command shuts down through
+/// its own graceful path (clients get their goodbye) instead of the process being killed, and remembers which signal
+/// came for the exit code.
 /// </summary>
 internal sealed class TerminationSignal : IDisposable
 {
@@ -16,6 +17,7 @@ internal sealed class TerminationSignal : IDisposable
     private readonly IReadOnlyList<SignalRoute> _routes;
     private readonly PosixSignalRegistration[] _registrations;
     private SignalRoute? _received;
+    private Action? _first;
 
     public TerminationSignal()
     {
@@ -26,8 +28,17 @@ internal sealed class TerminationSignal : IDisposable
     /// <summary>Fires on the first signal.</summary>
     public CancellationToken Token => _source.Token;
 
+    /// <summary>True when the signal was SIGHUP (on Windows: the console closed): the terminal is gone, so nothing more should be asked of it.</summary>
+    public bool HungUp => _received?.Signal == PosixSignal.SIGHUP;
+
     /// <summary>The exit code a client uses when a signal stopped it: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP…</summary>
     public int InterruptedExitCode => _received?.ExitCode ?? ExitCodes.Interrupted;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> when the first signal arrives, before the token fires and shutdown starts
+    /// printing (the console ends its input line there).
+    /// </summary>
+    public void BeforeShutdown(Action action) => _first += action;
 
     public void Dispose()
     {
@@ -46,9 +57,16 @@ internal sealed class TerminationSignal : IDisposable
         // Keep the process alive: the command finishes its shutdown and returns its own exit code.
         context.Cancel = true;
         SignalRoute route = _routes.First(r => r.Signal == context.Signal);
+        bool first;
         lock (_source)
         {
+            first = _received is null;
             _received ??= route;
+        }
+
+        if (first)
+        {
+            _first?.Invoke();
         }
 
         _source.Cancel();

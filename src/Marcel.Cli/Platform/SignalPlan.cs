@@ -29,13 +29,13 @@ internal static class SignalPlan
         [
             new(PosixSignal.SIGINT, ExitCodes.Interrupted, HoldUntilShutDown: false),
             new(PosixSignal.SIGQUIT, ExitCodes.Quit, HoldUntilShutDown: false),
-            new(PosixSignal.SIGHUP, ExitCodes.HungUp, HoldUntilShutDown: true),
+            new(PosixSignal.SIGHUP, ExitCodes.HangUp, HoldUntilShutDown: true),
             new(PosixSignal.SIGTERM, ExitCodes.Terminated, HoldUntilShutDown: true),
         ]
         :
         [
             new(PosixSignal.SIGINT, ExitCodes.Interrupted, HoldUntilShutDown: false),
             new(PosixSignal.SIGTERM, ExitCodes.Terminated, HoldUntilShutDown: false),
-            new(PosixSignal.SIGHUP, ExitCodes.HungUp, HoldUntilShutDown: false),
+            new(PosixSignal.SIGHUP, ExitCodes.HangUp, HoldUntilShutDown: false),
         ];
 }

@@ -1,7 +1,5 @@
 using System.Net.Sockets;
 using Marcel.Core.Transport;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
 
 namespace Marcel.Core.Hosting;
 
@@ -46,7 +44,8 @@ public sealed record TcpKeepAlive
     /// Turns keepalive on for <paramref name="socket"/> with these timings, and bounds unacknowledged data by
     /// <see cref="DetectionBound"/> with the system's own option (<see cref="SocketPlatform.UnacknowledgedDataTimeout"/>).
     /// An option this system version lacks (Windows before 10 1709 has no keepalive timings per socket) is left at the
-    /// system's default; keepalive itself is on everywhere.
+    /// system's default; keepalive itself is on everywhere. Per accepted socket rather than on the listening socket:
+    /// inheritance of keepalive settings from a listener is a Linux habit, not a promise.
     /// </summary>
     public void Apply(Socket socket)
     {
@@ -72,25 +71,6 @@ public sealed record TcpKeepAlive
         catch (SocketException e) when (e.SocketErrorCode is SocketError.ProtocolOption or SocketError.OperationNotSupported or SocketError.ProtocolNotSupported)
         {
             // An older system without this option: its default stays.
-        }
-    }
-
-    /// <summary>
-    /// Applies to the socket under <paramref name="connection"/>, if it has one. Per accepted socket rather than on the
-    /// listening socket: inheritance of keepalive settings from a listener is a Linux habit, not a promise.
-    /// </summary>
-    internal void Apply(ConnectionContext connection)
-    {
-        if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is Socket socket)
-        {
-            try
-            {
-                Apply(socket);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                // The peer is already gone: the connection ends on its own.
-            }
         }
     }
 }

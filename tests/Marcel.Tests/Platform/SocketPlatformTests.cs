@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Marcel.Core;
-using Marcel.Core.Hosting;
 using Marcel.Core.Transport;
 using Marcel.Tests.Support;
-using Microsoft.AspNetCore.Connections.Features;
 
 namespace Marcel.Tests.Platform;
 
@@ -25,27 +23,6 @@ public class SocketPlatformTests
     public void A_bound_in_seconds_is_rounded_up_never_down_to_zero()
     {
         Assert.Equal(2, SocketPlatform.UnacknowledgedDataTimeout(OsKind.Windows, TimeSpan.FromMilliseconds(1500))!.Value.Value);
-    }
-
-    [Theory]
-    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
-    public async Task An_accepted_socket_on_Linux_carries_TCP_USER_TIMEOUT_equal_to_the_detection_bound(string kind)
-    {
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "TCP_USER_TIMEOUT is Linux's.");
-        var keepAlive = new TcpKeepAlive(TimeSpan.FromSeconds(7));
-        var seen = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using AnyHost host = await AnyHost.StartAsync(kind, connection =>
-        {
-            Socket socket = connection.Features.Get<IConnectionSocketFeature>()!.Socket;
-            byte[] value = new byte[4];
-            socket.GetRawSocketOption(6, 18, value);
-            seen.TrySetResult(BitConverter.ToInt32(value));
-            return Task.CompletedTask;
-        }, new ServerLimits { KeepAlive = keepAlive });
-
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, host.Port), Timeouts.StepToken());
-        Assert.Equal((int)keepAlive.DetectionBound.TotalMilliseconds, await seen.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken));
     }
 
     [Fact]
