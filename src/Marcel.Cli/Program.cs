@@ -17,6 +17,7 @@ var root = new RootCommand(CliStrings.RootDescription)
     ServeCommand.Create(),
     ConnectCommand.Create(),
     FetchCommand.Create(),
+    BrowseCommand.Create(),
 };
 BuiltInOptions.Customise(root);
 

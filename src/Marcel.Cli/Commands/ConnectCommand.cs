@@ -13,10 +13,10 @@ namespace Marcel.Cli.Commands;
 /// <summary><c>marcel connect</c>: the chapter's client.</summary>
 internal static class ConnectCommand
 {
-    private static readonly Argument<string> Host = new("host")
+    private static readonly Argument<string?> Host = new("host")
     {
         Description = CliStrings.ConnectHostDescription,
-        DefaultValueFactory = _ => "localhost",
+        Arity = ArgumentArity.ZeroOrOne,
     };
 
     private static readonly Argument<int> Port = new("port")
@@ -58,13 +58,14 @@ internal static class ConnectCommand
             Host, Port, Timeout, Wait, MaxLine, FlushDelay, Ending,
         };
         TlsConnectOptions.AddTo(command);
+        ConnectDiscovery.AddTo(command);
         command.SetAction(RunAsync);
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        string host = parse.GetValue(Host)!;
+        string? requested = parse.GetValue(Host);
         int port = parse.GetValue(Port);
         var options = new ClientOptions
         {
@@ -76,9 +77,16 @@ internal static class ConnectCommand
         using var signal = new TerminationSignal();
         using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();
         TcpClientConnection connection;
+        // No host, or an announced instance's name: the server found on the LAN (ConnectDiscovery).
+        (string host, port, Core.Security.TlsClientOptions? tls, int? notFound) = await ConnectDiscovery.ResolveAsync(parse, requested, port, TlsConnectOptions.Resolve(parse, terminal), terminal, signal.Token);
+        if (notFound is { } exit)
+        {
+            return exit == ExitCodes.Interrupted ? signal.InterruptedExitCode : exit;
+        }
+
         try
         {
-            connection = await TcpClientConnection.ConnectAsync(host, port, options.ConnectTimeout, TlsConnectOptions.Resolve(parse, terminal), signal.Token);
+            connection = await TcpClientConnection.ConnectAsync(host, port, options.ConnectTimeout, tls, signal.Token);
         }
         catch (Core.Security.TlsHandshakeException e)
         {
