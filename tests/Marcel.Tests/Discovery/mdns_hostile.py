@@ -1,6 +1,6 @@
 """Hostile mDNS peer for Marcel's discovery tests. Runs inside a test's network namespace only.
 
-  mdns_hostile.py flood SECONDS   send malformed packets, floods of answers for other services and of
+  mdns_hostile.py flood ADDRESS SECONDS send malformed packets, floods of answers for other services and of
                                   half-made _marcel records, and a flood of queries for _marcel._tcp.local;
                                   print 'responses N queries M' (answers received to the queries sent)
   mdns_hostile.py trap ADDRESS    listen on a TCP port and announce it as _http._tcp (plus a _marcel SRV with
@@ -39,14 +39,15 @@ def srv(port, target):
     return struct.pack(">HHH", 0, 0, port) + name(target)
 
 
-def mdns_socket():
+def mdns_socket(address):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     s.bind(("", 5353))
     s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 255)
     s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
-    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(GROUP[0]) + socket.inet_aton("0.0.0.0"))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(GROUP[0]) + socket.inet_aton(address))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(address))
     return s
 
 
@@ -68,8 +69,8 @@ def malformed():
         yield os.urandom(random.randint(0, 600))
 
 
-def flood(seconds):
-    s = mdns_socket()
+def flood(address, seconds):
+    s = mdns_socket(address)
     for packet in malformed():
         s.sendto(packet, GROUP)
     for i in range(1500):  # other services, complete
@@ -87,8 +88,8 @@ def flood(seconds):
         s.sendto(query, GROUP)
         sent += 1
         while select.select([s], [], [], 0.001)[0]:
-            data, _ = s.recvfrom(9000)
-            if len(data) >= 12 and data[2] & 0x80 and b"_marcel" in data and b"Ghost" not in data and b"Orphan" not in data:
+            data, sender = s.recvfrom(9000)
+            if sender[0] != address and len(data) >= 12 and data[2] & 0x80 and b"_marcel" in data and b"Ghost" not in data and b"Orphan" not in data:
                 responses += 1
     print(f"responses {responses} queries {sent}", flush=True)
 
@@ -98,7 +99,7 @@ def trap(address):
     listener.bind((address, 0))
     listener.listen(5)
     port = listener.getsockname()[1]
-    s = mdns_socket()
+    s = mdns_socket(address)
     owner = "Trap._http._tcp.local"
     fake = "Trap._marcel._tcp.local"
     announcement = message([
@@ -124,6 +125,6 @@ def trap(address):
 
 if __name__ == "__main__":
     if sys.argv[1] == "flood":
-        flood(float(sys.argv[2]))
+        flood(sys.argv[2], float(sys.argv[3]))
     else:
         trap(sys.argv[2])
