@@ -26,7 +26,8 @@ internal static class ConnectDiscovery
 
     /// <summary>
     /// The address, port and TLS to connect with: as given when <paramref name="host"/> is an address or a host
-    /// name; else those of the announced server chosen (no host: the only one found, or the user's pick). On failure
+    /// name; with no host, localhost when a server of this machine listens on the default port; else those of the
+    /// announced server chosen (no host: the only one found, or the user's pick). On failure
     /// an exit code, after a one-line error saying what to do (<see cref="ExitCodes.Interrupted"/> for Ctrl-C).
     /// </summary>
     public static async Task<(string Host, int Port, TlsClientOptions? Tls, int? Exit)> ResolveAsync(
@@ -45,9 +46,9 @@ internal static class ConnectDiscovery
     private static async Task<(string Host, int Port, TlsClientOptions? Tls, int? Exit)> FindAsync(
         ParseResult parse, string? host, int port, TlsClientOptions? tls, ConsoleTerminal terminal, CancellationToken cancellationToken)
     {
-        if (host is not null && !await IsInstanceNameAsync(host, cancellationToken))
+        if (host is not null ? !await IsInstanceNameAsync(host, cancellationToken) : ListensHere(CommonOptions.DefaultPort))
         {
-            return (host, port, tls, null);
+            return (host ?? "localhost", port, tls, null);
         }
 
         using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
@@ -76,6 +77,20 @@ internal static class ConnectDiscovery
         }
 
         return (chosen.Addresses[0].ToString(), chosen.Port, tls, null);
+    }
+
+    // No host and a server of this machine on the default port: that one, as before discovery existed (and without
+    // connecting to find out, which a dialogue server would take for a client).
+    private static bool ListensHere(int port)
+    {
+        try
+        {
+            return System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties().GetActiveTcpListeners().Any(e => e.Port == port);
+        }
+        catch (Exception e) when (e is PlatformNotSupportedException or System.Net.NetworkInformation.NetworkInformationException)
+        {
+            return false;
+        }
     }
 
     // An instance name has characters no host name has (a space, "@", brackets); a single label that does not resolve may be one too.

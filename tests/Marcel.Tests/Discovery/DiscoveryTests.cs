@@ -169,4 +169,27 @@ public class DiscoveryTests
             Assert.Contains("2. " + nameB, client.Error, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task An_announced_TLS_fingerprint_is_pinned_only_with_trust_announced()
+    {
+        using LocalLan lan = LocalLan.Create();
+        LanHost serverHost = lan.AddHost();
+        LanHost clientHost = lan.AddHost();
+        await using PeerProcess server = serverHost.MarcelWithConfig(TlsPeers.NewConfigFolder(), "serve", "--chat", "--tls", "--host", "*", "--port", "0", "--announce");
+        string output = await server.WaitForOutputAsync("istening on [::]:");
+        string fingerprint = TlsPeers.FingerprintIn(output);
+
+        // In a pipe, unconfirmed: refused with the fingerprint and the way to trust it, and nothing sent.
+        await using (PeerProcess refused = clientHost.Marcel("connect"))
+        {
+            Assert.Equal(5, await refused.WaitForExitAsync());
+            Assert.Contains($"announces TLS with the certificate SHA-256 {fingerprint}. mDNS is not authenticated", refused.Error, StringComparison.Ordinal);
+            Assert.Contains("--trust-announced", refused.Error, StringComparison.Ordinal);
+        }
+
+        await using PeerProcess trusted = clientHost.Marcel("connect", "--trust-announced");
+        await trusted.WaitForOutputAsync("Connection established with the server.");
+        await trusted.WaitForOutputAsync("Welcome");
+    }
 }

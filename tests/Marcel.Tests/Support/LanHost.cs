@@ -18,4 +18,8 @@ internal sealed class LanHost(string ns, IPAddress address)
     /// <summary>Starts the real <c>marcel</c> inside the host.</summary>
     public PeerProcess Marcel(params string[] arguments) =>
         Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "marcel.dll"), .. arguments]);
+
+    /// <summary>Starts the real <c>marcel</c> inside the host with <c>XDG_CONFIG_HOME</c> set (where <c>--tls</c> keeps its certificate).</summary>
+    public PeerProcess MarcelWithConfig(string configFolder, params string[] arguments) =>
+        Start("env", ["XDG_CONFIG_HOME=" + configFolder, "dotnet", Path.Combine(AppContext.BaseDirectory, "marcel.dll"), .. arguments]);
 }
