@@ -24,6 +24,9 @@ internal static class ExitCodes
     /// <summary>A client interrupted by Ctrl-C (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 
+    /// <summary>A client whose terminal was closed (128 + SIGHUP).</summary>
+    public const int HangUp = 129;
+
     /// <summary>A client stopped by SIGTERM (128 + SIGTERM).</summary>
     public const int Terminated = 143;
 }

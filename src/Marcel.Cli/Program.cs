@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Globalization;
 using Marcel.Cli;
+using Marcel.Cli.CommandLine;
 using Marcel.Cli.Commands;
 using Marcel.Cli.Resources;
 
@@ -20,6 +22,18 @@ var root = new RootCommand(CliStrings.RootDescription)
     BrowseCommand.Create(),
 };
 BuiltInOptions.Customise(root);
+ValueParsers.Install(root);
+
+ParseResult parse = root.Parse(args);
+if (parse.Action is ParseErrorAction)
+{
+    return UsageErrors.Report(parse, Console.Error);
+}
+
+// Help and --version write here, so that the help can be finished (HelpOutput) before it is shown.
+using var help = new StringWriter(CultureInfo.CurrentCulture);
 
 // Each command handles SIGINT/SIGTERM itself (TerminationSignal), to shut down gracefully with its own exit code.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+int exitCode = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = help });
+Console.Out.Write(HelpOutput.Translate(help.ToString()));
+return exitCode;

@@ -74,8 +74,8 @@ internal static class BrowseCommand
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         using var signal = new TerminationSignal();
-        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
         using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();
+        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
         if (parse.GetValue(Watch))
         {
             return await WatchAsync(terminal, logging, signal.Token);

@@ -51,7 +51,7 @@ internal static class ConnectDiscovery
             return (host ?? "localhost", port, tls, null);
         }
 
-        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
+        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
         if (host is null)
         {
             terminal.WriteLine(string.Format(CultureInfo.CurrentCulture, DiscoveryStrings.ConnectSearching, Window.TotalSeconds));

@@ -34,6 +34,8 @@ internal sealed class ConsoleDialogueOperator(ConsoleTerminal terminal, int maxL
         terminal.WriteLine(Strings.ConnectionInterrupted + " (" + Describe(reason, maxLineBytes) + ")");
     }
 
+    public void NobodyListening() => terminal.WriteLine(Strings.NobodyListening);
+
     public void WaitingClientsDropped(int count) => terminal.WriteLine(Format(Strings.WaitingClientsClosed, count));
 
     public ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) => terminal.ReadLineAsync(cancellationToken);
