@@ -28,6 +28,7 @@ var root = new RootCommand(CliStrings.RootDescription)
     ServeCommand.Create(),
     ConnectCommand.Create(),
     FetchCommand.Create(),
+    BrowseCommand.Create(),
 };
 BuiltInOptions.Customise(root);
 ValueParsers.Install(root);

@@ -88,11 +88,15 @@ internal static class ChatServe
 
         await using (listener)
         {
-            await server.RunAsync(listener.BoundEndPoints, signal.Token);
-            await listener.StopAsync();
-        }
+            (Core.Discovery.MdnsResponder? announced, int? refused) = await AnnounceOptions.StartAsync(parse, listener.BoundEndPoints, name, "chat", tls, terminal, logging, signal.Token);
+            await using (announced)
+            {
+                if (refused is null) await server.RunAsync(listener.BoundEndPoints, signal.Token);
+            }
 
-        return ExitCodes.Success;
+            await listener.StopAsync();
+            return refused ?? ExitCodes.Success;
+        }
     }
 
     private static Option[] WithValidators()
