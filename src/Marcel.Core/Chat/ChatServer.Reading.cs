@@ -48,7 +48,7 @@ public sealed partial class ChatServer
                     case LineReadKind.EndOfStream:
                         return ChatCloseReason.HungUp;
                     case LineReadKind.TooLong:
-                        Log.LineTooLong(_logger, member.Remote, _options.Lines.MaxLineBytes);
+                        ChatLog.LineTooLong(_logger, member.Remote, _options.Lines.MaxLineBytes);
                         return ChatCloseReason.TooLong;
                 }
 

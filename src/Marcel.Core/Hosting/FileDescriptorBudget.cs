@@ -8,7 +8,7 @@ namespace Marcel.Core.Hosting;
 /// failure in .NET: the runtime itself aborts ("Out of memory.") when it cannot get a descriptor, so a server must stop
 /// accepting well before that.
 /// </summary>
-public static partial class FileDescriptorBudget
+internal static partial class FileDescriptorBudget
 {
     /// <summary>Descriptors kept free for the runtime, logging, DNS, certificates: everything that is not a client.</summary>
     public const int Reserve = 48;
