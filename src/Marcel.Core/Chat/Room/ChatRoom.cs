@@ -260,7 +260,12 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
     {
         _stopping = true;
         IRoomMember[] members = _members.Snapshot();
-        Operator.Happened(RoomText.Format(ChatStrings.OpStopping, members.Length));
+        Operator.Happened(members.Length switch
+        {
+            0 => ChatStrings.OpStoppingNone,
+            1 => ChatStrings.OpStoppingOne,
+            _ => RoomText.Format(ChatStrings.OpStopping, members.Length),
+        });
         foreach (IRoomMember member in members)
         {
             member.Dismiss(ChatCloseReason.Shutdown);
