@@ -264,6 +264,7 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
         {
             if (_discarded || _queue is null || _queue.Count == 0)
             {
+                _queue = null; // Made again on the next delivery: a quiet member keeps no queue, burst-sized or not.
                 EndDrainLocked();
                 return false;
             }

@@ -81,7 +81,49 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
     }
 
     /// <inheritdoc />
-    protected override async ValueTask WriteAsync(ReadOnlyMemory<EncodedEvent> batch)
+    protected override ValueTask WriteAsync(ReadOnlyMemory<EncodedEvent> batch)
+    {
+        if (_connection is TcpServerConnection tcp)
+        {
+            return WriteToStreamAsync(tcp.Stream, batch);
+        }
+
+        return WriteToPipeAsync(batch);
+    }
+
+    /// <summary>
+    /// Our own socket (or TLS over it): straight to the stream, one write for the whole batch, with no pipe writer to
+    /// keep per member afterwards (its object, segments and lock cost a quiet member a few hundred bytes for ever).
+    /// </summary>
+    private static async ValueTask WriteToStreamAsync(Stream stream, ReadOnlyMemory<EncodedEvent> batch)
+    {
+        if (batch.Length == 1)
+        {
+            await stream.WriteAsync(batch.Span[0].Bytes); // The encoded bytes are shared and immutable: no copy needed.
+            return;
+        }
+
+        int total = 0;
+        foreach (EncodedEvent e in batch.Span) total += e.Bytes.Length;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(total);
+        try
+        {
+            int at = 0;
+            foreach (EncodedEvent e in batch.Span)
+            {
+                e.Bytes.CopyTo(buffer.AsMemory(at));
+                at += e.Bytes.Length;
+            }
+
+            await stream.WriteAsync(buffer.AsMemory(0, total));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async ValueTask WriteToPipeAsync(ReadOnlyMemory<EncodedEvent> batch)
     {
         // One contiguous buffer, one flush: one send() for everything queued (a pipe flushes segment by segment).
         int total = 0;
@@ -203,7 +245,10 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
             await DiscardInputAsync();
         }
 
-        await _connection.Transport.Output.CompleteAsync();
+        if (_connection is not TcpServerConnection)
+        {
+            await _connection.Transport.Output.CompleteAsync(); // Ours wrote to the stream: it has no pipe writer to complete.
+        }
     }
 
     private async Task DiscardInputAsync()
