@@ -23,7 +23,7 @@ internal sealed class TcpServerConnection : IServerConnection, IAsyncDisposable
 
     private static long s_lastId;
 
-    private readonly StreamPipes _pipes;
+    private StreamPipes? _pipes;
     private Stream _stream;
     private string? _id;
     private CancellationTokenSource? _closedSource;
@@ -34,7 +34,6 @@ internal sealed class TcpServerConnection : IServerConnection, IAsyncDisposable
     {
         Socket = socket;
         _stream = new EagerNetworkStream(socket);
-        _pipes = new StreamPipes(this);
     }
 
     /// <summary>The accepted socket (for its options; bytes go through <see cref="Transport"/>).</summary>
@@ -47,7 +46,9 @@ internal sealed class TcpServerConnection : IServerConnection, IAsyncDisposable
     public string ConnectionId => _id ??= Interlocked.Increment(ref s_lastId).ToString(CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
-    public IDuplexPipe Transport => _pipes;
+    public IDuplexPipe Transport => Volatile.Read(ref _pipes)
+        ?? Interlocked.CompareExchange(ref _pipes, new StreamPipes(this), null)
+        ?? _pipes; // Made on first use: a chat member who only listens writes to the stream and never asks for it.
 
     /// <inheritdoc />
     public EndPoint? RemoteEndPoint => Socket.RemoteEndPoint;
@@ -101,14 +102,21 @@ internal sealed class TcpServerConnection : IServerConnection, IAsyncDisposable
     {
         try
         {
-            await _pipes.CompleteOutputAsync(); // Sends what is still buffered.
+            if (_pipes is { } pipes)
+            {
+                await pipes.CompleteOutputAsync(); // Sends what is still buffered.
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or InvalidOperationException)
         {
             // The peer is gone, or the connection was aborted under a write in progress: nothing more can be sent.
         }
 
-        await _pipes.CompleteInputAsync();
+        if (_pipes is { } made)
+        {
+            await made.CompleteInputAsync();
+        }
+
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
             if (_stream is SslStream tls)
