@@ -158,9 +158,9 @@ public sealed partial class ChatServer
             return;
         }
 
-        if (!ChatNames.IsValid(wanted, _options.Name))
+        if (ChatNames.Refusal(wanted, _options.Name) is { } refusal)
         {
-            Tell(member, [Format(ChatStrings.NickInvalid, ChatNames.MaxLength)]);
+            Tell(member, [refusal]);
             return;
         }
 
