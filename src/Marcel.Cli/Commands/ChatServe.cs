@@ -62,7 +62,7 @@ internal static class ChatServe
         using var signal = new TerminationSignal();
         bool interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
         // Our own buffered stdout: the console operator flushes once per batch of lines, not once per line.
-        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024);
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), Platform.ConsoleEncoding.Output, 64 * 1024);
         using var terminal = new ConsoleTerminal(stdout, Console.Error, interactive);
         signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
         using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);

@@ -135,7 +135,12 @@ public sealed partial class ChatServer
         }
 
         _idleTimer?.Dispose();
-        _operator.Happened(Format(ChatStrings.OpStopping, members.Length));
+        _operator.Happened(members.Length switch
+        {
+            0 => ChatStrings.OpStoppingNone,
+            1 => ChatStrings.OpStoppingOne,
+            _ => Format(ChatStrings.OpStopping, members.Length),
+        });
         foreach (ChatMember member in members)
         {
             member.Stop(ChatCloseReason.Shutdown);

@@ -48,7 +48,7 @@ public sealed partial class ChatServer
                     case LineReadKind.EndOfStream:
                         return ChatCloseReason.HungUp;
                     case LineReadKind.TooLong:
-                        Log.LineTooLong(_logger, member.Remote, _options.Lines.MaxLineBytes);
+                        ChatLog.LineTooLong(_logger, member.Remote, _options.Lines.MaxLineBytes);
                         return ChatCloseReason.TooLong;
                 }
 
@@ -158,9 +158,9 @@ public sealed partial class ChatServer
             return;
         }
 
-        if (!ChatNames.IsValid(wanted, _options.Name))
+        if (ChatNames.Refusal(wanted, _options.Name) is { } refusal)
         {
-            Tell(member, [Format(ChatStrings.NickInvalid, ChatNames.MaxLength)]);
+            Tell(member, [refusal]);
             return;
         }
 

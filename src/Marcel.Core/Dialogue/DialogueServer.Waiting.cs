@@ -25,7 +25,7 @@ public sealed partial class DialogueServer
     {
         ArgumentNullException.ThrowIfNull(connection);
         var client = new WaitingClient(connection, _options.Lines.MaxLineBytes);
-        Log.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint);
+        DialogueLog.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint);
         int position = _line.Join(client);
         switch (position)
         {

@@ -141,7 +141,7 @@ public sealed partial class DialogueServer
             _line.Free(); // The next is taken at once: whoever arrives from now on is not told to wait.
         }
 
-        Log.ConversationEnded(_logger, connection.ConnectionId, end);
+        DialogueLog.ConversationEnded(_logger, connection.ConnectionId, end);
         _operator.ConversationEnded(connection.RemoteEndPoint, end);
         return end;
     }
@@ -161,11 +161,11 @@ public sealed partial class DialogueServer
 
                     return ConversationEnd.ClientHungUp;
                 case LineReadKind.TooLong:
-                    Log.LineTooLong(_logger, line.RemoteEndPoint, _options.Lines.MaxLineBytes);
+                    DialogueLog.LineTooLong(_logger, line.RemoteEndPoint, _options.Lines.MaxLineBytes);
                     return ConversationEnd.ClientTooLong;
             }
 
-            Log.MessageReceived(_logger, line.RemoteEndPoint, read.Text);
+            DialogueLog.MessageReceived(_logger, line.RemoteEndPoint, read.Text);
             _operator.ClientMessage(read.Text);
             if (Farewell.IsFarewell(read.Text))
             {
