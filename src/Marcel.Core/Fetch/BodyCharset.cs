@@ -76,15 +76,9 @@ internal static partial class BodyCharset
     /// <summary>True when the bytes are valid UTF-8, a sequence cut at the very end (the read's boundary) allowed.</summary>
     private static bool IsUtf8(ReadOnlySpan<byte> bytes)
     {
-        for (int cut = 0; cut < 4 && cut <= bytes.Length; cut++)
-        {
-            if (System.Text.Unicode.Utf8.IsValid(bytes[..^cut]))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        char[] chars = new char[bytes.Length];
+        return System.Text.Unicode.Utf8.ToUtf16(bytes, chars, out _, out _, replaceInvalidSequences: false, isFinalBlock: false)
+            is System.Buffers.OperationStatus.Done or System.Buffers.OperationStatus.NeedMoreData;
     }
 
     private static Encoding? Named(string? label)
