@@ -4,11 +4,20 @@ using System.Globalization;
 using Marcel.Cli;
 using Marcel.Cli.CommandLine;
 using Marcel.Cli.Commands;
+using Marcel.Cli.Platform;
 using Marcel.Cli.Resources;
 
+// Pipes in UTF-8 and a Unicode console whatever the OS, before anything is read or written.
+string? unknownEncoding = ConsoleEncoding.Apply();
 if (Language.Apply(args) is { } unknownLanguage)
 {
     Console.Error.WriteLine(string.Format(CultureInfo.CurrentCulture, CliStrings.UnknownLanguage, unknownLanguage));
+    return ExitCodes.Usage;
+}
+
+if (unknownEncoding is not null)
+{
+    Console.Error.WriteLine(string.Format(CultureInfo.CurrentCulture, CliStrings.UnknownConsoleEncoding, ConsoleEncoding.Variable, unknownEncoding));
     return ExitCodes.Usage;
 }
 
@@ -19,6 +28,7 @@ var root = new RootCommand(CliStrings.RootDescription)
     ServeCommand.Create(),
     ConnectCommand.Create(),
     FetchCommand.Create(),
+    BrowseCommand.Create(),
 };
 BuiltInOptions.Customise(root);
 ValueParsers.Install(root);

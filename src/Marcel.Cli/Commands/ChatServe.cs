@@ -62,7 +62,7 @@ internal static class ChatServe
         using var signal = new TerminationSignal();
         bool interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
         // Our own buffered stdout: the console operator flushes once per batch of lines, not once per line.
-        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024);
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), Platform.ConsoleEncoding.Output, 64 * 1024);
         using var terminal = new ConsoleTerminal(stdout, Console.Error, interactive);
         signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
         using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
@@ -73,6 +73,8 @@ internal static class ChatServe
         {
             return ExitCodes.Tls;
         }
+
+        await server.StartAsync(signal.Token);
 
         TcpServerHost listener;
         try
@@ -88,11 +90,15 @@ internal static class ChatServe
 
         await using (listener)
         {
-            await server.RunAsync(listener.BoundEndPoints, signal.Token);
-            await listener.StopAsync();
-        }
+            (Core.Discovery.MdnsResponder? announced, int? refused) = await AnnounceOptions.StartAsync(parse, listener.BoundEndPoints, name, "chat", tls, terminal, logging, signal.Token);
+            await using (announced)
+            {
+                if (refused is null) await server.RunAsync(listener.BoundEndPoints, signal.Token);
+            }
 
-        return ExitCodes.Success;
+            await listener.StopAsync();
+            return refused ?? ExitCodes.Success;
+        }
     }
 
     private static Option[] WithValidators()

@@ -54,13 +54,15 @@ internal static class ConnectCommand
         };
         command.Validators.Add(ValidateAddress);
         TlsConnectOptions.AddTo(command);
+        ConnectDiscovery.AddTo(command);
         command.SetAction(RunAsync);
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        (string host, int port) = Address(parse);
+        (string requestedHost, int port) = Address(parse);
+        string? requested = parse.GetValue(Host) is null ? null : requestedHost; // None given: discovery may choose.
         var options = new ClientOptions
         {
             ConnectTimeout = TimeSpan.FromSeconds(Math.Max(0.001, parse.GetValue(Timeout))),
@@ -72,9 +74,16 @@ internal static class ConnectCommand
         using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();
         signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
         TcpClientConnection connection;
+        // No host, or an announced instance's name: the server found on the LAN (ConnectDiscovery).
+        (string host, port, Core.Security.TlsClientOptions? tls, int? notFound) = await ConnectDiscovery.ResolveAsync(parse, requested, port, TlsConnectOptions.Resolve(parse, terminal), terminal, signal.Token);
+        if (notFound is { } exit)
+        {
+            return exit == ExitCodes.Interrupted ? signal.InterruptedExitCode : exit;
+        }
+
         try
         {
-            connection = await TcpClientConnection.ConnectAsync(host, port, options.ConnectTimeout, TlsConnectOptions.Resolve(parse, terminal), signal.Token);
+            connection = await TcpClientConnection.ConnectAsync(host, port, options.ConnectTimeout, tls, signal.Token);
         }
         catch (Core.Security.TlsHandshakeException e)
         {

@@ -50,6 +50,7 @@ internal static class ServeCommand
         }
 
         TlsServeOptions.AddTo(command);
+        AnnounceOptions.AddTo(command);
         command.SetAction(RunAsync);
         return command;
     }
@@ -95,11 +96,15 @@ internal static class ServeCommand
 
         await using (host)
         {
-            await server.RunAsync(host.BoundEndPoints, signal.Token);
-            await host.StopAsync();
-        }
+            (Core.Discovery.MdnsResponder? announced, int? refused) = await AnnounceOptions.StartAsync(parse, host.BoundEndPoints, options.Name, "dialogue", tls, terminal, logging, signal.Token);
+            await using (announced)
+            {
+                if (refused is null) await server.RunAsync(host.BoundEndPoints, signal.Token);
+            }
 
-        return ExitCodes.Success;
+            await host.StopAsync();
+            return refused ?? ExitCodes.Success;
+        }
     }
 
     /// <summary>The connection limits common to dialogue and chat: the keepalive of <c>--keepalive</c>, the "busy" line.</summary>

@@ -165,7 +165,11 @@ internal sealed class ConsoleTerminal : IDisposable
         {
             if (_started) return;
             _started = true;
-            if (_interactive) RedrawInputLine();
+            if (_interactive)
+            {
+                Platform.TerminalModes.Current.EnableEscapeSequences();
+                RedrawInputLine();
+            }
         }
 
         // Console reads block a thread and cannot be cancelled: one reader thread feeds a queue for the whole run.

@@ -9,17 +9,17 @@ namespace Marcel.Core.Dialogue;
 
 /// <summary>
 /// The chapter's dialogue server: one conversation at a time between the operator and a client. Clients who arrive
-/// meanwhile wait in order of arrival — the host accepts them, so none is refused or lost — and are served next.
+/// meanwhile wait in order of arrival, told their number in line, and are served next (see <see cref="OnConnectedAsync"/>).
 /// </summary>
-public sealed class DialogueServer
+public sealed partial class DialogueServer
 {
+    // How long a notice to a client outside its conversation may take to leave.
+    private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(1);
+
     private readonly DialogueOptions _options;
     private readonly IDialogueOperator _operator;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    // How long a notice to a client outside its conversation may take to leave.
-    private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(1);
-
     private readonly WaitingLine<WaitingClient> _line;
     private readonly HashSet<WaitingClient> _waitingClients = [];
 
@@ -33,58 +33,6 @@ public sealed class DialogueServer
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxWaiting, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxWaiting, DialogueOptions.MaxWaitingCap, nameof(options));
         _line = new WaitingLine<WaitingClient>(options.MaxWaiting);
-    }
-
-    /// <summary>Bytes read from the clients waiting their turn and held for their conversations (for tests).</summary>
-    internal long WaitingBufferedBytes
-    {
-        get { lock (_waitingClients) return _waitingClients.Sum(static c => c.Buffered); }
-    }
-
-    /// <summary>
-    /// The host's entry point for each accepted connection: takes its place in line (told its number when it must
-    /// wait), waits for its turn, then for the conversation to end.
-    /// </summary>
-    public async Task OnConnectedAsync(IServerConnection connection)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        var client = new WaitingClient(connection, _options.Lines.MaxLineBytes);
-        Log.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint);
-        int position = _line.Join(client);
-        switch (position)
-        {
-            case WaitingLine<WaitingClient>.Closed:
-                return; // The server is stopping: the host closes the connection.
-            case WaitingLine<WaitingClient>.Full:
-                await NoticeAsync(connection, Format(Strings.LineFull, _options.MaxWaiting));
-                return;
-            case 0:
-                client.ServeAtOnce();
-                break;
-            default:
-                lock (_waitingClients)
-                {
-                    _waitingClients.Add(client);
-                }
-
-                _operator.ClientWaiting(connection.RemoteEndPoint, position);
-                client.WasTold = await NoticeAsync(connection, string.Format(CultureInfo.CurrentCulture, Strings.WaitingInLine, position, _options.Name));
-                client.Watch(HungUpWhileWaiting);
-                break;
-        }
-
-        try
-        {
-            await client.Finished;
-            await client.StopWatchingAsync();
-        }
-        finally
-        {
-            lock (_waitingClients)
-            {
-                _waitingClients.Remove(client);
-            }
-        }
     }
 
     /// <summary>
@@ -128,64 +76,6 @@ public sealed class DialogueServer
         finally
         {
             DropWaitingClients();
-        }
-    }
-
-    /// <summary>
-    /// Waits for the next client; what the operator types meanwhile reaches nobody, and they are told so, rather than
-    /// the line being kept for whoever connects next.
-    /// </summary>
-    private async Task<WaitingClient> NextClientAsync(CancellationToken stopping)
-    {
-        Task<WaitingClient> next = _line.TakeAsync(stopping);
-        bool operatorOpen = true;
-        while (operatorOpen && !next.IsCompleted)
-        {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            Task<string?> typed = _operator.ReadLineAsync(idle.Token).AsTask();
-            if (await Task.WhenAny(next, typed) == next)
-            {
-                await idle.CancelAsync();
-            }
-
-            try
-            {
-                string? line = await typed;
-                operatorOpen = line is not null;
-                if (!string.IsNullOrEmpty(line))
-                {
-                    _operator.NobodyListening();
-                }
-            }
-            catch (OperationCanceledException) when (idle.IsCancellationRequested)
-            {
-                // A client came (or the server stops): what is typed from now on is for the conversation.
-            }
-        }
-
-        return await next;
-    }
-
-    private void HungUpWhileWaiting(WaitingClient client)
-    {
-        if (_line.Leave(client))
-        {
-            client.Finish(); // Gone before its turn: nobody to greet. (Taken meanwhile, it is served and hangs up at once.)
-        }
-    }
-
-    /// <summary>One line to a client outside a conversation, bounded in time; false if it could not be sent.</summary>
-    private async Task<bool> NoticeAsync(IServerConnection connection, string text)
-    {
-        using var deadline = new CancellationTokenSource(NoticeTimeout);
-        try
-        {
-            LineFramer.WriteLine(connection.Transport.Output, text, LineEndingBytes.Of(_options.Lines.Ending));
-            return !(await connection.Transport.Output.FlushAsync(deadline.Token)).IsCompleted;
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
-        {
-            return false; // A client that does not read, or already left: its turn will tell.
         }
     }
 
@@ -251,7 +141,7 @@ public sealed class DialogueServer
             _line.Free(); // The next is taken at once: whoever arrives from now on is not told to wait.
         }
 
-        Log.ConversationEnded(_logger, connection.ConnectionId, end);
+        DialogueLog.ConversationEnded(_logger, connection.ConnectionId, end);
         _operator.ConversationEnded(connection.RemoteEndPoint, end);
         return end;
     }
@@ -271,11 +161,11 @@ public sealed class DialogueServer
 
                     return ConversationEnd.ClientHungUp;
                 case LineReadKind.TooLong:
-                    Log.LineTooLong(_logger, line.RemoteEndPoint, _options.Lines.MaxLineBytes);
+                    DialogueLog.LineTooLong(_logger, line.RemoteEndPoint, _options.Lines.MaxLineBytes);
                     return ConversationEnd.ClientTooLong;
             }
 
-            Log.MessageReceived(_logger, line.RemoteEndPoint, read.Text);
+            DialogueLog.MessageReceived(_logger, line.RemoteEndPoint, read.Text);
             _operator.ClientMessage(read.Text);
             if (Farewell.IsFarewell(read.Text))
             {
@@ -303,20 +193,6 @@ public sealed class DialogueServer
         // The operator's input is closed: the client may still talk and end the conversation.
         await Task.Delay(Timeout.Infinite, cancellationToken);
         return ConversationEnd.Shutdown;
-    }
-
-    private void DropWaitingClients()
-    {
-        List<WaitingClient> dropped = _line.Close();
-        foreach (WaitingClient client in dropped)
-        {
-            client.Finish();
-        }
-
-        if (dropped.Count > 0)
-        {
-            _operator.WaitingClientsDropped(dropped.Count);
-        }
     }
 
     private static string Format(string format, object? argument) => string.Format(CultureInfo.CurrentCulture, format, argument);
