@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Marcel.Web.Tests.Support;
+
+/// <summary>
+/// The browser room's host on 127.0.0.1 port 0 with a stand-in for the room: each line a socket sends is answered
+/// <c>echo: LINE</c>, and how each socket's reading ended is recorded. Tests the host and the reader without a room.
+/// </summary>
+internal sealed class EchoRoom : IAsyncDisposable
+{
+    private EchoRoom(WebRoomHost host) => Host = host;
+
+    public WebRoomHost Host { get; }
+
+    public int Port => Host.BoundEndPoints[0].Port;
+
+    public Uri Page => Host.PageUrls[0];
+
+    public string Origin => $"{Page.Scheme}://127.0.0.1:{Port}";
+
+    /// <summary>How each socket's reading ended, in order.</summary>
+    public BlockingCollection<WebSocketRead> Ends { get; } = new();
+
+    public static async Task<EchoRoom> StartAsync(WebRoomOptions? options = null)
+    {
+        EchoRoom? room = null;
+        WebRoomHost host = await WebRoomHost.StartAsync(
+            (options ?? new WebRoomOptions()) with { Host = "127.0.0.1", Port = 0 },
+            (socket, peer) => room!.ServeAsync(socket, peer, (options ?? new WebRoomOptions()).MaxMessageBytes),
+            NullLoggerFactory.Instance);
+        room = new EchoRoom(host);
+        return room;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+    }
+
+    private async Task ServeAsync(WebSocket socket, WebPeer peer, int maxBytes)
+    {
+        var reader = new WebSocketMessageReader(socket, maxBytes);
+        var lines = new List<string>();
+        try
+        {
+            while (true)
+            {
+                lines.Clear();
+                WebSocketRead read = await reader.ReadAsync(lines, peer.Aborted);
+                if (read != WebSocketRead.Lines)
+                {
+                    Ends.Add(read);
+                    return;
+                }
+
+                foreach (string line in lines)
+                {
+                    await socket.SendAsync(Encoding.UTF8.GetBytes("echo: " + line), WebSocketMessageType.Text, true, peer.Aborted);
+                }
+            }
+        }
+        catch (WebSocketException)
+        {
+            // The WebSocket layer refused a frame (invalid UTF-8), sent its close frame and gave up the socket: leave the
+            // connection open until the peer hangs up, so its close reply cannot arrive at a closed socket (a reset).
+            Ends.Add(WebSocketRead.Closed);
+            await Task.Delay(TimeSpan.FromSeconds(2), peer.Aborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+}
