@@ -25,11 +25,12 @@ internal sealed class EchoRoom : IAsyncDisposable
     /// <summary>How each socket's reading ended, in order.</summary>
     public BlockingCollection<WebSocketRead> Ends { get; } = new();
 
-    public static async Task<EchoRoom> StartAsync(WebRoomOptions? options = null)
+    /// <summary>Starts on <paramref name="port"/> (0: a free one).</summary>
+    public static async Task<EchoRoom> StartAsync(WebRoomOptions? options = null, int port = 0)
     {
         EchoRoom? room = null;
         WebRoomHost host = await WebRoomHost.StartAsync(
-            (options ?? new WebRoomOptions()) with { Host = "127.0.0.1", Port = 0 },
+            (options ?? new WebRoomOptions()) with { Host = "127.0.0.1", Port = port },
             (socket, peer) => room!.ServeAsync(socket, peer, (options ?? new WebRoomOptions()).MaxMessageBytes),
             NullLoggerFactory.Instance);
         room = new EchoRoom(host);
