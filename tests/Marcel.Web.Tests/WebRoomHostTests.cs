@@ -76,8 +76,8 @@ public sealed class WebRoomHostTests
         var refused = await Assert.ThrowsAsync<WebSocketException>(() => SocketClient.ConnectAsync(room.Page, origin: "http://evil.example"));
         Assert.Contains("403", refused.Message, StringComparison.Ordinal);
 
-        await using SocketClient own = await SocketClient.ConnectAsync(room.Page, origin: room.Origin);
-        await using SocketClient noBrowser = await SocketClient.ConnectAsync(room.Page);
+        await using SocketClient own = await room.ConnectAsync(room.Origin);
+        await using SocketClient noBrowser = await room.ConnectAsync();
         await own.SendAsync("hi");
         Assert.Equal("echo: hi", await own.ReceiveAsync());
     }
@@ -86,7 +86,7 @@ public sealed class WebRoomHostTests
     public async Task An_allowed_origin_may_open_the_socket()
     {
         await using EchoRoom room = await EchoRoom.StartAsync(new WebRoomOptions { AllowedOrigins = ["https://class.example.org"] });
-        await using SocketClient allowed = await SocketClient.ConnectAsync(room.Page, origin: "https://class.example.org");
+        await using SocketClient allowed = await room.ConnectAsync("https://class.example.org");
         await allowed.SendAsync("hi");
         Assert.Equal("echo: hi", await allowed.ReceiveAsync());
     }
@@ -166,7 +166,7 @@ public sealed class WebRoomHostTests
         using HttpResponseMessage page = await http.GetAsync(room.Page, Timeouts.StepToken());
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
 
-        await using SocketClient client = await SocketClient.ConnectAsync(room.Page, configure: o => o.RemoteCertificateValidationCallback =
+        await using SocketClient client = await room.ConnectAsync(configure: o => o.RemoteCertificateValidationCallback =
             (_, presented, _, _) => presented?.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) == expected);
         await client.SendAsync("secret");
         Assert.Equal("echo: secret", await client.ReceiveAsync());

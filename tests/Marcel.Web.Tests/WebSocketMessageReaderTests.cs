@@ -9,7 +9,7 @@ public sealed class WebSocketMessageReaderTests
     public async Task A_frame_with_newlines_is_several_lines_in_order()
     {
         await using EchoRoom room = await EchoRoom.StartAsync();
-        await using SocketClient client = await SocketClient.ConnectAsync(room.Page);
+        await using SocketClient client = await room.ConnectAsync();
         await client.SendAsync("one\ntwo\r\nthree");
         Assert.Equal("echo: one", await client.ReceiveAsync());
         Assert.Equal("echo: two", await client.ReceiveAsync());
@@ -20,7 +20,7 @@ public sealed class WebSocketMessageReaderTests
     public async Task A_message_at_the_limit_passes_and_one_byte_more_is_too_big()
     {
         await using EchoRoom room = await EchoRoom.StartAsync(new WebRoomOptions { MaxMessageBytes = 10_000 });
-        await using SocketClient client = await SocketClient.ConnectAsync(room.Page);
+        await using SocketClient client = await room.ConnectAsync();
         await client.SendAsync(new string('a', 10_000));
         Assert.Equal("echo: " + new string('a', 10_000), await client.ReceiveAsync());
         await client.SendAsync(new string('b', 10_001));
@@ -31,7 +31,7 @@ public sealed class WebSocketMessageReaderTests
     public async Task A_binary_message_is_not_text()
     {
         await using EchoRoom room = await EchoRoom.StartAsync();
-        await using SocketClient client = await SocketClient.ConnectAsync(room.Page);
+        await using SocketClient client = await room.ConnectAsync();
         await client.SendAsync([1, 2, 3], WebSocketMessageType.Binary);
         Assert.Equal(WebSocketRead.Binary, room.Ends.Take(Timeouts.StepToken()));
     }
@@ -40,7 +40,7 @@ public sealed class WebSocketMessageReaderTests
     public async Task Invalid_utf8_in_a_text_message_is_refused_by_the_websocket_layer_with_1007()
     {
         await using EchoRoom room = await EchoRoom.StartAsync();
-        await using SocketClient client = await SocketClient.ConnectAsync(room.Page);
+        await using SocketClient client = await room.ConnectAsync();
         await client.SendAsync([0x41, 0xC3, 0x28, 0x42], WebSocketMessageType.Text);
         Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, await client.ReceiveCloseAsync());
         Assert.Equal(WebSocketRead.Closed, room.Ends.Take(Timeouts.StepToken()));
@@ -50,7 +50,7 @@ public sealed class WebSocketMessageReaderTests
     public async Task An_empty_message_is_one_empty_line_and_reading_goes_on()
     {
         await using EchoRoom room = await EchoRoom.StartAsync();
-        await using SocketClient client = await SocketClient.ConnectAsync(room.Page);
+        await using SocketClient client = await room.ConnectAsync();
         await client.SendAsync(string.Empty);
         Assert.Equal("echo: ", await client.ReceiveAsync());
         await client.SendAsync("after");
@@ -61,7 +61,7 @@ public sealed class WebSocketMessageReaderTests
     public async Task A_peer_that_closes_is_seen_as_closed()
     {
         await using EchoRoom room = await EchoRoom.StartAsync();
-        await using SocketClient client = await SocketClient.ConnectAsync(room.Page);
+        await using SocketClient client = await room.ConnectAsync();
         await client.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", Timeouts.StepToken());
         Assert.Equal(WebSocketRead.Closed, room.Ends.Take(Timeouts.StepToken()));
     }

@@ -22,6 +22,9 @@ internal sealed class EchoRoom : IAsyncDisposable
 
     public string Origin => $"{Page.Scheme}://127.0.0.1:{Port}";
 
+    /// <summary>The first message each socket gets.</summary>
+    public const string Greeting = "echo room";
+
     /// <summary>How each socket's reading ended, in order.</summary>
     public BlockingCollection<WebSocketRead> Ends { get; } = new();
 
@@ -37,6 +40,14 @@ internal sealed class EchoRoom : IAsyncDisposable
         return room;
     }
 
+    /// <summary>A WebSocket client of this room, past the greeting.</summary>
+    public async Task<SocketClient> ConnectAsync(string? origin = null, Action<ClientWebSocketOptions>? configure = null)
+    {
+        SocketClient client = await SocketClient.ConnectAsync(Page, origin, configure);
+        Assert.Equal(Greeting, await client.ReceiveAsync());
+        return client;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Host.StopAsync();
@@ -49,6 +60,7 @@ internal sealed class EchoRoom : IAsyncDisposable
         var lines = new List<string>();
         try
         {
+            await socket.SendAsync(Encoding.UTF8.GetBytes(Greeting), WebSocketMessageType.Text, true, peer.Aborted);
             while (true)
             {
                 lines.Clear();
