@@ -6,28 +6,27 @@ namespace Marcel.Web;
 /// <summary>
 /// One text message from a browser into the room's lines, by the same framing as a TCP client's bytes: a message is a
 /// line, and a message holding newlines is several (<c>LF</c> or <c>CR LF</c>, as <see cref="LineFramer"/> cuts them).
-/// Pure.
+/// The end of the message ends its last line: <c>"a"</c> and <c>"a\n"</c> are both the one line <c>a</c>. Pure.
 /// </summary>
 internal static class WebSocketLines
 {
-    /// <summary>
-    /// Adds the lines of <paramref name="message"/> (UTF-8, already checked by the WebSocket layer) to
-    /// <paramref name="lines"/>. The message ends the last line: <c>"a"</c> and <c>"a\n"</c> are both the one line
-    /// <c>a</c>; an empty message is one empty line.
-    /// </summary>
-    public static void Split(ReadOnlyMemory<byte> message, List<string> lines)
+    /// <summary>Takes the next line off <paramref name="rest"/> (what is left of a message); false when none is left.</summary>
+    public static bool TryTake(ref ReadOnlySequence<byte> rest, out ReadOnlySequence<byte> line)
     {
-        ArgumentNullException.ThrowIfNull(lines);
-        var rest = new ReadOnlySequence<byte>(message);
-        int max = message.Length;
-        while (LineFramer.TryReadLine(ref rest, max, out ReadOnlySequence<byte> line) == LineStatus.Complete)
+        if (rest.IsEmpty)
         {
-            lines.Add(LineFramer.Decode(line));
+            line = default;
+            return false;
         }
 
-        if (!rest.IsEmpty || message.IsEmpty)
+        // The whole message is within the room's limit already, so no line in it can be too long.
+        if (LineFramer.TryReadLine(ref rest, (int)Math.Min(rest.Length, int.MaxValue), out line) == LineStatus.Complete)
         {
-            lines.Add(LineFramer.Decode(LineFramer.TakeRemainder(rest)));
+            return true;
         }
+
+        line = LineFramer.TakeRemainder(rest);
+        rest = ReadOnlySequence<byte>.Empty;
+        return true;
     }
 }

@@ -6,8 +6,8 @@ namespace Marcel.Web;
 /// <summary>What <see cref="WebSocketMessageReader.ReadAsync"/> found.</summary>
 internal enum WebSocketRead
 {
-    /// <summary>A text message: its lines were added.</summary>
-    Lines,
+    /// <summary>A whole text message, in <see cref="WebSocketMessageReader.Message"/>.</summary>
+    Message,
 
     /// <summary>The peer sent its close frame (or the socket is no longer open).</summary>
     Closed,
@@ -21,14 +21,19 @@ internal enum WebSocketRead
 
 /// <summary>
 /// Reads a browser's messages whole, each bounded in size. While nothing arrives it holds no buffer: it waits with a
-/// zero-byte receive (which the WebSocket and Kestrel pass down to the socket), then rents what the message needs.
+/// zero-byte receive (which the WebSocket and Kestrel pass down to the socket), then rents what the message needs
+/// and gives it back at the next read (or <see cref="Release"/>). UTF-8 is checked by the WebSocket layer, which
+/// closes with 1007 on invalid text.
 /// </summary>
+/// <remarks>Not thread-safe: one per member's read loop.</remarks>
 internal sealed class WebSocketMessageReader
 {
     private const int FirstBuffer = 4096;
 
     private readonly WebSocket _socket;
     private readonly int _maxBytes;
+    private byte[]? _buffer;
+    private int _length;
 
     /// <summary>Reads from <paramref name="socket"/> messages of at most <paramref name="maxBytes"/> bytes.</summary>
     public WebSocketMessageReader(WebSocket socket, int maxBytes)
@@ -37,76 +42,77 @@ internal sealed class WebSocketMessageReader
         _maxBytes = maxBytes;
     }
 
-    /// <summary>Waits for the next message; for a text message, adds its lines to <paramref name="lines"/>.</summary>
-    public async ValueTask<WebSocketRead> ReadAsync(List<string> lines, CancellationToken cancellationToken)
-    {
-        ValueWebSocketReceiveResult first = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
-        if (first.MessageType == WebSocketMessageType.Close || _socket.State != WebSocketState.Open)
-        {
-            return WebSocketRead.Closed;
-        }
+    /// <summary>The last message read, valid until the next read or <see cref="Release"/>.</summary>
+    public ReadOnlyMemory<byte> Message => _buffer.AsMemory(0, _length);
 
-        if (first.MessageType == WebSocketMessageType.Binary)
+    /// <summary>
+    /// Waits for the next message. Never pass a token that may fire while the socket should live on: a cancelled
+    /// receive aborts the WebSocket.
+    /// </summary>
+    public async ValueTask<WebSocketRead> ReadAsync(CancellationToken cancellationToken)
+    {
+        Release();
+        ValueWebSocketReceiveResult first = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+        switch (first.MessageType)
         {
-            return WebSocketRead.Binary;
+            case WebSocketMessageType.Close:
+                return WebSocketRead.Closed;
+            case WebSocketMessageType.Binary:
+                return WebSocketRead.Binary;
         }
 
         if (first.EndOfMessage)
         {
-            // An empty message: the zero-byte receive consumed it whole.
-            WebSocketLines.Split(ReadOnlyMemory<byte>.Empty, lines);
-            return WebSocketRead.Lines;
+            return WebSocketRead.Message; // An empty message: the zero-byte receive took it whole.
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(FirstBuffer, _maxBytes + 1));
-        try
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(FirstBuffer, _maxBytes + 1));
+        while (true)
         {
-            int filled = 0;
-            while (true)
+            if (_length == _buffer.Length)
             {
-                if (filled == buffer.Length)
-                {
-                    if (filled > _maxBytes)
-                    {
-                        return WebSocketRead.TooBig;
-                    }
-
-                    buffer = Grow(buffer, Math.Min((long)buffer.Length * 2, _maxBytes + 1L));
-                }
-
-                ValueWebSocketReceiveResult result = await _socket.ReceiveAsync(buffer.AsMemory(filled), cancellationToken);
-                switch (result.MessageType)
-                {
-                    case WebSocketMessageType.Close:
-                        return WebSocketRead.Closed;
-                    case WebSocketMessageType.Binary:
-                        return WebSocketRead.Binary;
-                }
-
-                filled += result.Count;
-                if (filled > _maxBytes)
-                {
-                    return WebSocketRead.TooBig;
-                }
-
-                if (result.EndOfMessage)
-                {
-                    WebSocketLines.Split(buffer.AsMemory(0, filled), lines);
-                    return WebSocketRead.Lines;
-                }
+                Grow(Math.Min(_buffer.Length * 2L, _maxBytes + 1L));
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+
+            ValueWebSocketReceiveResult result = await _socket.ReceiveAsync(_buffer.AsMemory(_length), cancellationToken);
+            switch (result.MessageType)
+            {
+                case WebSocketMessageType.Close:
+                    return WebSocketRead.Closed;
+                case WebSocketMessageType.Binary:
+                    return WebSocketRead.Binary;
+            }
+
+            _length += result.Count;
+            if (_length > _maxBytes)
+            {
+                return WebSocketRead.TooBig;
+            }
+
+            if (result.EndOfMessage)
+            {
+                return WebSocketRead.Message;
+            }
         }
     }
 
-    private static byte[] Grow(byte[] buffer, long size)
+    /// <summary>Gives the message's buffer back.</summary>
+    public void Release()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+
+        _length = 0;
+    }
+
+    private void Grow(long size)
     {
         byte[] larger = ArrayPool<byte>.Shared.Rent((int)size);
-        buffer.CopyTo(larger, 0);
-        ArrayPool<byte>.Shared.Return(buffer);
-        return larger;
+        _buffer.AsSpan(0, _length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer!);
+        _buffer = larger;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.WebSockets;
@@ -57,23 +58,22 @@ internal sealed class EchoRoom : IAsyncDisposable
     private async Task ServeAsync(WebSocket socket, WebPeer peer, int maxBytes)
     {
         var reader = new WebSocketMessageReader(socket, maxBytes);
-        var lines = new List<string>();
         try
         {
             await socket.SendAsync(Encoding.UTF8.GetBytes(Greeting), WebSocketMessageType.Text, true, peer.Aborted);
             while (true)
             {
-                lines.Clear();
-                WebSocketRead read = await reader.ReadAsync(lines, peer.Aborted);
-                if (read != WebSocketRead.Lines)
+                WebSocketRead read = await reader.ReadAsync(peer.Aborted);
+                if (read != WebSocketRead.Message)
                 {
                     Ends.Add(read);
                     return;
                 }
 
-                foreach (string line in lines)
+                var rest = new ReadOnlySequence<byte>(reader.Message);
+                while (WebSocketLines.TryTake(ref rest, out ReadOnlySequence<byte> line))
                 {
-                    await socket.SendAsync(Encoding.UTF8.GetBytes("echo: " + line), WebSocketMessageType.Text, true, peer.Aborted);
+                    await socket.SendAsync(Encoding.UTF8.GetBytes("echo: " + Encoding.UTF8.GetString(line)), WebSocketMessageType.Text, true, peer.Aborted);
                 }
             }
         }
