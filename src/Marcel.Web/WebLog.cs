@@ -12,11 +12,8 @@ internal static partial class WebLog
     [LoggerMessage(701, LogLevel.Information, "Refused a request from {Remote}: host {Host} is none of ours")]
     public static partial void HostRefused(ILogger logger, IPAddress? remote, string host);
 
-    [LoggerMessage(702, LogLevel.Information, "Refused {Remote}: address not allowed")]
-    public static partial void Denied(ILogger logger, EndPoint? remote);
-
-    [LoggerMessage(703, LogLevel.Debug, "WebSocket from {Remote} ended: {Reason}")]
-    public static partial void SocketEnded(ILogger logger, EndPoint? remote, string reason);
+    [LoggerMessage(703, LogLevel.Warning, "{Remote} sent a message over {MaxLineBytes} bytes; connection closed")]
+    public static partial void MessageTooBig(ILogger logger, EndPoint? remote, int maxLineBytes);
 
     [LoggerMessage(704, LogLevel.Debug, "WebSocket from {Remote} failed")]
     public static partial void SocketFailed(ILogger logger, EndPoint? remote, Exception error);

@@ -39,15 +39,15 @@ public sealed class WebRoomHost : IAsyncDisposable
     public IReadOnlyList<Uri> PageUrls => BoundEndPoints.Select(e => PageUrl(e, _secure)).ToArray();
 
     /// <summary>
-    /// Binds and starts serving; <paramref name="onSocket"/> runs once per accepted WebSocket. <paramref name="onDenied"/>
-    /// hears of each connection refused by <see cref="WebRoomOptions.Access"/>. Throws <see cref="ServerBindException"/>
-    /// when it cannot listen.
+    /// Binds and starts serving; <paramref name="onSocket"/> runs once per accepted WebSocket. <paramref name="admits"/>
+    /// decides, for each new connection, whether its peer's address may come in at all (the room's <c>--allow</c>/<c>--deny</c>);
+    /// a refused one is closed without a word, page or socket. Throws <see cref="ServerBindException"/> when it cannot listen.
     /// </summary>
     public static async Task<WebRoomHost> StartAsync(
         WebRoomOptions options,
         Func<WebSocket, WebPeer, Task> onSocket,
         ILoggerFactory loggerFactory,
-        Action<EndPoint?>? onDenied = null,
+        Func<EndPoint?, bool>? admits = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -81,7 +81,7 @@ public sealed class WebRoomHost : IAsyncDisposable
                 kestrel.Listen(endpoint, listener =>
                 {
                     listener.Protocols = HttpProtocols.Http1;
-                    listener.Use(next => connection => Admit(connection, options, logger, onDenied) ? next(connection) : Task.CompletedTask);
+                    listener.Use(next => connection => Admit(connection, options, admits) ? next(connection) : Task.CompletedTask);
                     if (options.Tls is { } tls)
                     {
                         listener.UseHttps(tls.Certificate, https => https.HandshakeTimeout = tls.HandshakeTimeout);
@@ -137,13 +137,11 @@ public sealed class WebRoomHost : IAsyncDisposable
         limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
     }
 
-    /// <summary>Runs first on every connection: the access list (a refused peer is closed without a word), then keepalive.</summary>
-    private static bool Admit(ConnectionContext connection, WebRoomOptions options, ILogger logger, Action<EndPoint?>? onDenied)
+    /// <summary>Runs first on every connection: the access check (a refused peer is closed without a word), then keepalive.</summary>
+    private static bool Admit(ConnectionContext connection, WebRoomOptions options, Func<EndPoint?, bool>? admits)
     {
-        if (!options.Access.Admits(connection.RemoteEndPoint))
+        if (admits is not null && !admits(connection.RemoteEndPoint))
         {
-            WebLog.Denied(logger, connection.RemoteEndPoint);
-            onDenied?.Invoke(connection.RemoteEndPoint);
             return false;
         }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Marcel.Core.Chat;
 using Marcel.Core.Hosting;
 using Marcel.Core.Security;
 
@@ -42,9 +41,6 @@ public sealed record WebRoomOptions
     /// <c>--keepalive</c> for TCP members. The TCP keepalive of the socket is set too. <c>null</c>: neither.
     /// </summary>
     public TcpKeepAlive? KeepAlive { get; init; } = TcpKeepAlive.Default;
-
-    /// <summary>Who may connect at all (page and socket), by peer address; the room's <c>--allow</c>/<c>--deny</c>.</summary>
-    public ChatAccess Access { get; init; } = ChatAccess.Everyone;
 
     /// <summary>HTTP connections open at once, page loads and sockets together; past it Kestrel closes newcomers. Default 10,100.</summary>
     public int MaxConnections { get; init; } = 10_100;

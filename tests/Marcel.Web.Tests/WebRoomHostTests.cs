@@ -95,7 +95,7 @@ public sealed class WebRoomHostTests
     public async Task A_denied_address_is_closed_without_a_word()
     {
         var access = new ChatAccess([], [IPNetwork.Parse("127.0.0.0/8")]);
-        await using EchoRoom room = await EchoRoom.StartAsync(new WebRoomOptions { Access = access });
+        await using EchoRoom room = await EchoRoom.StartAsync(admits: access.Admits);
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(IPAddress.Loopback, room.Port, Timeouts.StepToken());
         await socket.SendAsync("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray(), Timeouts.StepToken());

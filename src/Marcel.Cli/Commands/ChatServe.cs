@@ -7,6 +7,7 @@ using Marcel.Cli.Terminal;
 using Marcel.Core.Chat;
 using Marcel.Core.Framing;
 using Marcel.Core.Hosting;
+using Marcel.Web;
 using Microsoft.Extensions.Logging;
 
 namespace Marcel.Cli.Commands;
@@ -90,8 +91,26 @@ internal static class ChatServe
 
         await using (listener)
         {
-            await server.RunAsync(listener.BoundEndPoints, signal.Token);
-            await listener.StopAsync();
+            // The browser room (--web): its own port, the same room. No --web, no HTTP at all.
+            WebRoomHost? page = null;
+            if (WebServe.Resolve(parse, host, options, ServeCommand.Limits(parse), tls) is { } web)
+            {
+                page = await WebServe.StartAsync(server.Room, web, logging, terminal, signal.Token);
+                if (page is null)
+                {
+                    await listener.StopAsync();
+                    return ExitCodes.CannotListen;
+                }
+
+                console.Pages = page.PageUrls;
+            }
+
+            await using (page)
+            {
+                await server.RunAsync(listener.BoundEndPoints, signal.Token);
+                await (page?.StopAsync() ?? Task.CompletedTask);
+                await listener.StopAsync();
+            }
         }
 
         return ExitCodes.Success;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Net.WebSockets;
 using Marcel.Cli.Resources;
 using Marcel.Core.Chat;
+using Marcel.Core.Chat.Room;
 using Marcel.Core.Hosting;
 using Marcel.Core.Security;
 using Marcel.Web;
@@ -62,18 +62,17 @@ internal static class WebServe
             FallbackLanguage = CultureInfo.CurrentUICulture,
             MaxMessageBytes = room.Lines.MaxLineBytes,
             KeepAlive = limits.KeepAlive,
-            Access = room.Access,
             MaxConnections = room.MaxClients + PageConnections,
         };
     }
 
-    /// <summary>Starts the page and the socket; writes the bind failure and returns null when it cannot listen.</summary>
+    /// <summary>Starts the page and the socket of <paramref name="room"/>; writes the bind failure and returns null when it cannot listen.</summary>
     public static async Task<WebRoomHost?> StartAsync(
-        WebRoomOptions options, Func<WebSocket, WebPeer, Task> onSocket, ILoggerFactory logging, Terminal.ConsoleTerminal terminal, CancellationToken cancellationToken)
+        ChatRoom room, WebRoomOptions options, ILoggerFactory logging, Terminal.ConsoleTerminal terminal, CancellationToken cancellationToken)
     {
         try
         {
-            return await WebRoomHost.StartAsync(options, onSocket, logging, onDenied: null, cancellationToken);
+            return await WebRoom.StartAsync(room, options, logging, cancellationToken);
         }
         catch (ServerBindException e)
         {

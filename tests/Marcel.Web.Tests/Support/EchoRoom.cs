@@ -30,13 +30,14 @@ internal sealed class EchoRoom : IAsyncDisposable
     public BlockingCollection<WebSocketRead> Ends { get; } = new();
 
     /// <summary>Starts on <paramref name="port"/> (0: a free one).</summary>
-    public static async Task<EchoRoom> StartAsync(WebRoomOptions? options = null, int port = 0)
+    public static async Task<EchoRoom> StartAsync(WebRoomOptions? options = null, int port = 0, Func<EndPoint?, bool>? admits = null)
     {
         EchoRoom? room = null;
         WebRoomHost host = await WebRoomHost.StartAsync(
             (options ?? new WebRoomOptions()) with { Host = "127.0.0.1", Port = port },
             (socket, peer) => room!.ServeAsync(socket, peer, (options ?? new WebRoomOptions()).MaxMessageBytes),
-            NullLoggerFactory.Instance);
+            NullLoggerFactory.Instance,
+            admits);
         room = new EchoRoom(host);
         return room;
     }
