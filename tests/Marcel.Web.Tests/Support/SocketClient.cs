@@ -7,6 +7,7 @@ namespace Marcel.Web.Tests.Support;
 internal sealed class SocketClient : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket;
+    private readonly Queue<string> _lines = new();
 
     private SocketClient(ClientWebSocket socket) => _socket = socket;
 
@@ -50,6 +51,35 @@ internal sealed class SocketClient : IAsyncDisposable
                 return Encoding.UTF8.GetString(message.ToArray());
             }
         }
+    }
+
+    /// <summary>The next line: a message from the room may hold several, separated by LF. Null once closed.</summary>
+    public async Task<string?> ReadLineAsync()
+    {
+        while (_lines.Count == 0)
+        {
+            if (await ReceiveAsync() is not { } message)
+            {
+                return null;
+            }
+
+            foreach (string line in message.Split('\n')) _lines.Enqueue(line);
+        }
+
+        return _lines.Dequeue();
+    }
+
+    /// <summary>Reads lines until one starts with <paramref name="start"/>; returns it.</summary>
+    public async Task<string> ReadLineStartingAsync(string start)
+    {
+        var seen = new List<string>();
+        while (await ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith(start, StringComparison.Ordinal)) return line;
+            seen.Add(line);
+        }
+
+        throw new InvalidOperationException($"Closed ({_socket.CloseStatus}) before a line starting '{start}'; got: {string.Join(" | ", seen)}");
     }
 
     /// <summary>Reads text messages until one contains <paramref name="text"/>; returns it.</summary>
