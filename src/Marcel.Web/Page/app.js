@@ -11,8 +11,9 @@
   const status = document.getElementById("status");
   const reconnectButton = document.getElementById("reconnect");
   const maxLines = 2000;
-  // Close codes after which we do not come back by ourselves: the user left (/quit), or the room sent us away.
-  const final = new Set([1000, 1008]);
+  // Close codes after which we do not come back by ourselves: the user left (/quit, idle), was sent away (kicked), or
+  // sent what the room refuses (binary 1003, bad UTF-8 1007, too long 1009). Going away (1001), full (1013), lost: retry.
+  const final = new Set([1000, 1003, 1007, 1008, 1009]);
   let socket = null;
   let attempt = 0;
   let retryTimer = 0;
