@@ -7,6 +7,7 @@ using Marcel.Cli.Terminal;
 using Marcel.Core.Chat;
 using Marcel.Core.Framing;
 using Marcel.Core.Hosting;
+using Marcel.Web;
 using Microsoft.Extensions.Logging;
 
 namespace Marcel.Cli.Commands;
@@ -90,10 +91,30 @@ internal static class ChatServe
 
         await using (listener)
         {
-            (Core.Discovery.MdnsResponder? announced, int? refused) = await AnnounceOptions.StartAsync(parse, listener.BoundEndPoints, name, "chat", tls, terminal, logging, signal.Token);
-            await using (announced)
+            // The browser room (--web): its own port, the same room. No --web, no HTTP at all.
+            WebRoomHost? page = null;
+            if (WebServe.Resolve(parse, host, options, ServeCommand.Limits(parse), tls) is { } web)
             {
-                if (refused is null) await server.RunAsync(listener.BoundEndPoints, signal.Token);
+                page = await WebServe.StartAsync(server.Room, web, logging, terminal, signal.Token);
+                if (page is null)
+                {
+                    await listener.StopAsync();
+                    return ExitCodes.CannotListen;
+                }
+
+                console.Pages = page.PageUrls;
+            }
+
+            int? refused;
+            await using (page)
+            {
+                (Core.Discovery.MdnsResponder? announced, refused) = await AnnounceOptions.StartAsync(parse, listener.BoundEndPoints, name, "chat", tls, terminal, logging, signal.Token);
+                await using (announced)
+                {
+                    if (refused is null) await server.RunAsync(listener.BoundEndPoints, signal.Token);
+                }
+
+                await (page?.StopAsync() ?? Task.CompletedTask);
             }
 
             await listener.StopAsync();

@@ -29,7 +29,8 @@ internal static class RoomText
         var lines = new List<string>(all.Members.Count + 1) { Format(ChatStrings.WhoHeader, all.Count) };
         foreach (MemberIdentity m in all.Members)
         {
-            lines.Add(Format(ChatStrings.WhoEntry, m.Name, m.Remote));
+            // A browser says so: the operator (and the class) can tell who came through the page.
+            lines.Add(Format(m.Kind == MemberKinds.Web ? ChatStrings.WhoEntryWeb : ChatStrings.WhoEntry, m.Name, m.Remote));
         }
 
         return lines;
