@@ -8,6 +8,8 @@ using Marcel.Core.Chat;
 using Marcel.Core.Framing;
 using Marcel.Core.Hosting;
 using Microsoft.Extensions.Logging;
+using Marcel.Redis;
+using StackExchange.Redis;
 
 namespace Marcel.Cli.Commands;
 
@@ -88,6 +90,14 @@ internal static class ChatServe
 
         await using (listener)
         {
+            RedisRoomOptions? shared = RedisServe.Resolve(parse, listener.BoundEndPoints[0].Port);
+            IConnectionMultiplexer? redis = null;
+            if (shared is not null && (redis = await RedisServe.ConnectAsync(shared, "marcel", terminal, logging)) is null)
+            {
+                return ExitCodes.RedisUnavailable;
+            }
+
+            using IConnectionMultiplexer? connection = redis;
             await server.RunAsync(listener.BoundEndPoints, signal.Token);
             await listener.StopAsync();
         }

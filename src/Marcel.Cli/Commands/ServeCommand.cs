@@ -50,6 +50,7 @@ internal static class ServeCommand
         }
 
         TlsServeOptions.AddTo(command);
+        RedisServe.AddTo(command);
         command.SetAction(RunAsync);
         return command;
     }
