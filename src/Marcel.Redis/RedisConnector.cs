@@ -57,7 +57,6 @@ public static class RedisConnector
                 (int)options.FirstRetryDelay.TotalMilliseconds, (int)options.MaxRetryDelay.TotalMilliseconds),
             // No CONFIG/INFO probing nor topology tracking: one standalone Redis, plain commands.
             AllowAdmin = false,
-            ConfigurationChannel = string.Empty,
             LoggerFactory = logging,
         };
         return configuration;
