@@ -75,6 +75,8 @@ internal static class ChatServe
             return ExitCodes.Tls;
         }
 
+        await server.StartAsync(signal.Token);
+
         // Bare sockets, not Kestrel: a quiet member costs 3.1 KiB instead of 6.2 (bench/chat), which is what holds ten thousand.
         SocketServerHost listener;
         try

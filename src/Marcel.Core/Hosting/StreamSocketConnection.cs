@@ -44,6 +44,9 @@ internal sealed class StreamSocketConnection : ConnectionContext, IFeatureCollec
 
     public Socket Socket { get; }
 
+    /// <summary>True when the bytes travel through TLS.</summary>
+    public bool IsTls => _stream is System.Net.Security.SslStream;
+
     public override string ConnectionId
     {
         get => _id ??= Interlocked.Increment(ref s_lastId).ToString(CultureInfo.InvariantCulture);

@@ -31,6 +31,7 @@ internal sealed class InProcessRoom : IAsyncDisposable
     {
         var console = new RecordingOperator();
         var server = new ChatServer(options ?? new ChatOptions(), console, NullLogger.Instance);
+        await server.StartAsync();
         SocketServerHost listener = await SocketServerHost.StartAsync(host, 0, server.OnConnectedAsync, NullLoggerFactory.Instance);
         var room = new InProcessRoom(server, listener, console);
         room._run = server.RunAsync(listener.BoundEndPoints, room._stop.Token);
