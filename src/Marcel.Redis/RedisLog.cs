@@ -32,4 +32,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(408, LogLevel.Warning, "Handling an event from Redis failed")]
     public static partial void HandlerFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(409, LogLevel.Warning, "Another server took this node's name ({Node}) while Redis did not hear from it; serving split")]
+    public static partial void NodeNameLost(ILogger logger, string node);
 }

@@ -48,7 +48,7 @@ internal sealed class RedisPresence
             return false;
         }
 
-        lock (_local) _local[memberId] = (name, payload);
+        Remember(memberId, name, payload);
         return true;
     }
 
@@ -57,7 +57,7 @@ internal sealed class RedisPresence
     {
         if (leaving)
         {
-            lock (_local) _local.Remove(memberId);
+            Forget(memberId);
         }
 
         await Db.ScriptEvaluateAsync(RedisScripts.Release,
@@ -105,12 +105,26 @@ internal sealed class RedisPresence
         return new BeatResult(false, head == 1, [.. parts.Skip(1).Select(p => (string)p!)]);
     }
 
-    /// <summary>
-    /// Registers every local member again (after Redis came back empty, or this node was reaped during a split).
-    /// Returns the member ids whose names another node took meanwhile: they need a new name.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> RegisterAgainAsync()
+    /// <summary>Keeps a member in memory only (Redis is away): it is registered when the room is whole again.</summary>
+    public void Remember(string memberId, string name, string payload)
     {
+        lock (_local) _local[memberId] = (name, payload);
+    }
+
+    /// <summary>Forgets a member that left.</summary>
+    public void Forget(string memberId)
+    {
+        lock (_local) _local.Remove(memberId);
+    }
+
+    /// <summary>
+    /// Writes this node's entries afresh from memory (after a split, or Redis came back empty): what Redis held of
+    /// the node is replaced, so a member that left during the split leaves no trace. Returns the member ids whose
+    /// names another node took meanwhile: they need a new name.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RegisterAllAsync()
+    {
+        await Db.KeyDeleteAsync([_keys.Members(_node), _keys.Names(_node)]).ConfigureAwait(false);
         KeyValuePair<string, (string Name, string Payload)>[] local;
         lock (_local) local = [.. _local];
         var lost = new List<string>();
@@ -124,6 +138,12 @@ internal sealed class RedisPresence
 
         return lost;
     }
+
+    /// <summary>A clean stop: this node's names and presence are freed at once.</summary>
+    public async Task LeaveAsync() =>
+        await Db.ScriptEvaluateAsync(RedisScripts.Leave,
+            [_keys.Node(_node), _keys.Nodes, _keys.Members(_node), _keys.Names(_node)],
+            [_instance, _node, _keys.NamePrefix]).ConfigureAwait(false);
 
     /// <summary>Reaps every other node whose heartbeat has expired; returns the members of those this node reaped.</summary>
     public async Task<IReadOnlyList<(string Node, string[] Members)>> ReapAsync()

@@ -95,4 +95,21 @@ internal static class RedisScripts
         redis.call('DEL', KEYS[3], KEYS[4])
         return members
         """;
+
+    /// <summary>
+    /// KEYS: node heartbeat, nodes set, node's members hash, node's names hash. ARGV: instance id, node name,
+    /// name-claim prefix. A clean stop: frees the node's names and presence at once (if this instance holds them).
+    /// </summary>
+    public const string Leave = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        redis.call('DEL', KEYS[1])
+        redis.call('SREM', KEYS[2], ARGV[2])
+        local names = redis.call('HGETALL', KEYS[4])
+        for i = 1, #names, 2 do
+          local key = ARGV[3] .. names[i]
+          if redis.call('GET', key) == names[i + 1] then redis.call('DEL', key) end
+        end
+        redis.call('DEL', KEYS[3], KEYS[4])
+        return 1
+        """;
 }

@@ -9,7 +9,6 @@ using Marcel.Core.Framing;
 using Marcel.Core.Hosting;
 using Microsoft.Extensions.Logging;
 using Marcel.Redis;
-using StackExchange.Redis;
 
 namespace Marcel.Cli.Commands;
 
@@ -68,14 +67,34 @@ internal static class ChatServe
         using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024);
         using var terminal = new ConsoleTerminal(stdout, Console.Error, interactive);
         await using var console = new ConsoleChatOperator(terminal);
-        using var server = new ChatServer(options, console, logging.CreateLogger<ChatServer>());
-
         if (!TlsServeOptions.TryResolve(parse, terminal, out Core.Security.TlsServerOptions? tls))
         {
             return ExitCodes.Tls;
         }
 
-        await server.StartAsync(signal.Token);
+        // A room across servers: the Redis room is both the roster and the bus; it outlives the server that uses it.
+        RedisRoomOptions? shared = RedisServe.Resolve(parse, port);
+        await using RedisRoom? redis = shared is null ? null : await RedisServe.ConnectAsync(shared, terminal, logging);
+        if (shared is not null && redis is null)
+        {
+            return ExitCodes.RedisUnavailable;
+        }
+
+        using var server = new ChatServer(options, console, logging.CreateLogger<ChatServer>(), roster: redis, bus: redis);
+        try
+        {
+            await server.StartAsync(signal.Token);
+        }
+        catch (RedisUnavailableException e)
+        {
+            terminal.WriteError(e.Message);
+            return ExitCodes.RedisUnavailable;
+        }
+
+        if (redis is not null)
+        {
+            terminal.WriteLine(RedisServe.Joined(redis, shared!));
+        }
 
         // Bare sockets, not Kestrel: a quiet member costs 3.1 KiB instead of 6.2 (bench/chat), which is what holds ten thousand.
         SocketServerHost listener;
@@ -92,14 +111,6 @@ internal static class ChatServe
 
         await using (listener)
         {
-            RedisRoomOptions? shared = RedisServe.Resolve(parse, listener.BoundEndPoints[0].Port);
-            IConnectionMultiplexer? redis = null;
-            if (shared is not null && (redis = await RedisServe.ConnectAsync(shared, "marcel", terminal, logging)) is null)
-            {
-                return ExitCodes.RedisUnavailable;
-            }
-
-            using IConnectionMultiplexer? connection = redis;
             await server.RunAsync(listener.BoundEndPoints, signal.Token);
             await listener.StopAsync();
         }

@@ -6,7 +6,6 @@ using Marcel.Cli.Terminal;
 using Marcel.Redis;
 using Marcel.Redis.Resources;
 using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
 
 namespace Marcel.Cli.Commands;
 
@@ -69,23 +68,18 @@ internal static class RedisServe
             Address = address,
             Password = string.IsNullOrEmpty(password) ? null : password,
             Room = parse.GetValue(Room) ?? "marcel",
-            NodeName = parse.GetValue(Node) ?? Environment.MachineName + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Unique on this machine while it listens; with --port 0 the port is not known yet, the process id is.
+            NodeName = parse.GetValue(Node) ?? Environment.MachineName + ":" + (port != 0 ? port : Environment.ProcessId).ToString(CultureInfo.InvariantCulture),
             StartSplit = parse.GetValue(StartSplit),
         };
     }
 
     /// <summary>Connects to the room's Redis; <c>null</c> after one line on stderr naming the address when it cannot (exit 2).</summary>
-    public static async Task<IConnectionMultiplexer?> ConnectAsync(RedisRoomOptions options, string clientName, ConsoleTerminal terminal, ILoggerFactory logging)
+    public static async Task<RedisRoom?> ConnectAsync(RedisRoomOptions options, ConsoleTerminal terminal, ILoggerFactory logging)
     {
         try
         {
-            IConnectionMultiplexer redis = await RedisConnector.ConnectAsync(options, clientName, logging);
-            if (!redis.IsConnected)
-            {
-                terminal.WriteLine(Format(RedisStrings.OpStartSplit, options.Address));
-            }
-
-            return redis;
+            return await RedisRoom.ConnectAsync(options, logging);
         }
         catch (RedisUnavailableException e)
         {
@@ -93,6 +87,11 @@ internal static class RedisServe
             return null;
         }
     }
+
+    /// <summary>The console's line once the room is joined (or started split).</summary>
+    public static string Joined(RedisRoom room, RedisRoomOptions options) => room.IsSplit
+        ? Format(RedisStrings.OpStartSplit, options.Address)
+        : Format(RedisStrings.OpJoined, options.Room, options.Address, room.Node);
 
     private static string Format(string format, params object?[] arguments) => string.Format(CultureInfo.CurrentCulture, format, arguments);
 
