@@ -103,7 +103,7 @@ public sealed class RedisPresenceTests
         while (!connection.IsConnected) await Task.Delay(50, bound.Token);
 
         Assert.True((await a.BeatAsync()).Readded);
-        Assert.Empty(await a.RegisterAgainAsync());
+        Assert.Empty(await a.RegisterAllAsync());
         Assert.False(await Node(connection, "b").ClaimAsync("b/1", "alice", "{}"));
     }
 }
