@@ -137,6 +137,7 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
 
                 reader ??= new LineReader(_connection.Transport.Input, lines, _room.Time);
                 LineReadResult read = await reader.ReadLinesAsync(this, Stopping);
+                Heard(_room.Time.GetTimestamp()); // Before the lines go out: whoever sees them knows the member was heard.
                 SayBatch();
                 switch (read.Kind)
                 {
@@ -147,7 +148,6 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
                         return ChatCloseReason.TooLong;
                 }
 
-                Heard(_room.Time.GetTimestamp());
                 if (_command is { } command)
                 {
                     _command = null;
