@@ -35,4 +35,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(409, LogLevel.Warning, "Another server took this node's name ({Node}) while Redis did not hear from it; serving split")]
     public static partial void NodeNameLost(ILogger logger, string node);
+
+    [LoggerMessage(410, LogLevel.Warning, "Redis dropped this server's subscription (client-output-buffer-limit pubsub?) and it subscribed again; lines published meanwhile did not reach this server")]
+    public static partial void Resubscribed(ILogger logger);
 }

@@ -204,6 +204,25 @@ public sealed partial class RedisRoom
     private async Task ResyncAsync()
     {
         await RenameLostAsync(await _presence.RegisterAllAsync().ConfigureAwait(false)).ConfigureAwait(false);
+        await ReloadAsync().ConfigureAwait(false);
+
+        // The others may have reaped this server during the split: announce its members again (a server that still
+        // knows them says nothing, see Received).
+        MemberIdentity[] mine;
+        lock (_mirror) mine = [.. _byId.Values.Where(m => m.Node == Node && m.Kind != MemberKinds.Operator)];
+        foreach (MemberIdentity member in mine)
+        {
+            PublishRemote(new MemberJoined(member));
+        }
+    }
+
+    /// <summary>
+    /// Reads who is on the other servers from Redis and tells this server's members of the differences with what it
+    /// knew (members who came and went during a split). Run when joining and once more a heartbeat later, for the
+    /// servers that registered again after this one looked.
+    /// </summary>
+    private async Task ReloadAsync()
+    {
         var there = new Dictionary<string, MemberIdentity>(StringComparer.Ordinal);
         foreach ((string node, string[] members) in await _presence.LoadAllAsync().ConfigureAwait(false))
         {
@@ -235,15 +254,6 @@ public sealed partial class RedisRoom
             lock (_mirror) news = _byId.TryGetValue(member.Id, out MemberIdentity? known) ? new MemberRenamed(member, known.Name) : new MemberJoined(member);
             Put(member);
             _sink?.Deliver(news);
-        }
-
-        // The others may have reaped this server during the split: announce its members again (a server that still
-        // knows them says nothing, see Received).
-        MemberIdentity[] mine;
-        lock (_mirror) mine = [.. _byId.Values.Where(m => m.Node == Node && m.Kind != MemberKinds.Operator)];
-        foreach (MemberIdentity member in mine)
-        {
-            PublishRemote(new MemberJoined(member));
         }
     }
 

@@ -39,6 +39,7 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
     private bool _subscribed;
     private volatile bool _split = true;
     private bool _toldSplit;
+    private bool _reloadNext;
 
     private RedisRoom(RedisRoomOptions options, IConnectionMultiplexer redis, ILogger logger, TimeProvider time)
     {
@@ -190,10 +191,15 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
             return;
         }
 
-        bool rejoin = _split || beat.Readded;
-        if (rejoin)
+        if (_split || beat.Readded)
         {
             await JoinAsync([]).ConfigureAwait(false);
+            _reloadNext = true;
+        }
+        else if (_reloadNext)
+        {
+            _reloadNext = false;
+            await ReloadAsync().ConfigureAwait(false);
         }
 
         await RenameLostAsync(beat.LostMembers).ConfigureAwait(false);
@@ -224,9 +230,10 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
         RedisLog.Restored(_logger, e.ConnectionType);
-        if (e.ConnectionType == ConnectionType.Subscription && !_split)
+        if (e.ConnectionType == ConnectionType.Subscription)
         {
-            Tell(RedisStrings.OpResubscribed);
+            // Redis may drop a slow subscriber (client-output-buffer-limit pubsub): say it where the operator looks.
+            RedisLog.Resubscribed(_logger);
         }
 
         try
