@@ -65,17 +65,10 @@ internal static class RedisScripts
     /// one node ever gets the list, so the room is told once.
     /// </summary>
     public const string Reap = """
+        local prefix = ARGV[2]
         if redis.call('EXISTS', KEYS[1]) == 1 then return false end
         if redis.call('SREM', KEYS[2], ARGV[1]) == 0 then return false end
-        local names = redis.call('HGETALL', KEYS[4])
-        for i = 1, #names, 2 do
-          local key = ARGV[2] .. names[i]
-          if redis.call('GET', key) == names[i + 1] then redis.call('DEL', key) end
-        end
-        local members = redis.call('HVALS', KEYS[3])
-        redis.call('DEL', KEYS[3], KEYS[4])
-        return members
-        """;
+        """ + "\n" + ClearNode;
 
     /// <summary>
     /// KEYS: node heartbeat, nodes set, node's members hash, node's names hash. ARGV: instance id, ttl ms, node name,
@@ -84,32 +77,34 @@ internal static class RedisScripts
     /// their names.
     /// </summary>
     public const string TakeOver = """
+        local prefix = ARGV[4]
         if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
         redis.call('SADD', KEYS[2], ARGV[3])
-        local names = redis.call('HGETALL', KEYS[4])
-        for i = 1, #names, 2 do
-          local key = ARGV[4] .. names[i]
-          if redis.call('GET', key) == names[i + 1] then redis.call('DEL', key) end
-        end
-        local members = redis.call('HVALS', KEYS[3])
-        redis.call('DEL', KEYS[3], KEYS[4])
-        return members
-        """;
+        """ + "\n" + ClearNode;
 
     /// <summary>
     /// KEYS: node heartbeat, nodes set, node's members hash, node's names hash. ARGV: instance id, node name,
     /// name-claim prefix. A clean stop: frees the node's names and presence at once (if this instance holds them).
     /// </summary>
     public const string Leave = """
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        local prefix = ARGV[3]
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return false end
         redis.call('DEL', KEYS[1])
         redis.call('SREM', KEYS[2], ARGV[2])
+        """ + "\n" + ClearNode;
+
+    /// <summary>
+    /// The end of the three scripts above (KEYS[3], KEYS[4]: the node's hashes; <c>prefix</c>: the name-claim
+    /// prefix): frees the names the node's members hold, deletes its hashes, returns its members' payloads.
+    /// </summary>
+    private const string ClearNode = """
         local names = redis.call('HGETALL', KEYS[4])
         for i = 1, #names, 2 do
-          local key = ARGV[3] .. names[i]
+          local key = prefix .. names[i]
           if redis.call('GET', key) == names[i + 1] then redis.call('DEL', key) end
         end
+        local members = redis.call('HVALS', KEYS[3])
         redis.call('DEL', KEYS[3], KEYS[4])
-        return 1
+        return members
         """;
 }

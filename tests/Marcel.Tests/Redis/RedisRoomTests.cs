@@ -17,6 +17,14 @@ public sealed class RedisRoomTests
     private static RedisRoomOptions Options(RedisServer redis, string node) =>
         new() { Address = new RedisAddress("127.0.0.1", redis.Port, null, false), NodeName = node };
 
+    private static async Task<(RedisRoom Room, Sink Sink)> StartAsync(RedisServer redis, string node)
+    {
+        RedisRoom room = await RedisRoom.ConnectAsync(Options(redis, node), NullLoggerFactory.Instance);
+        var sink = new Sink();
+        await room.StartAsync(sink, TestContext.Current.CancellationToken);
+        return (room, sink);
+    }
+
     private sealed class Sink : IRoomEventSink
     {
         public ConcurrentQueue<RoomEvent> Events { get; } = new();
@@ -36,12 +44,10 @@ public sealed class RedisRoomTests
     public async Task A_subscription_redis_drops_is_noticed_and_resubscribed_and_lines_flow_again()
     {
         await using RedisServer redis = await RedisServer.StartAsync();
-        await using RedisRoom a = await RedisRoom.ConnectAsync(Options(redis, "a"), NullLoggerFactory.Instance);
-        await using RedisRoom b = await RedisRoom.ConnectAsync(Options(redis, "b"), NullLoggerFactory.Instance);
-        var sinkA = new Sink();
-        var sinkB = new Sink();
-        await a.StartAsync(sinkA, TestContext.Current.CancellationToken);
-        await b.StartAsync(sinkB, TestContext.Current.CancellationToken);
+        (RedisRoom a, Sink sinkA) = await StartAsync(redis, "a");
+        await using RedisRoom first = a;
+        (RedisRoom b, Sink sinkB) = await StartAsync(redis, "b");
+        await using RedisRoom second = b;
         MemberIdentity alice = new("a/1", "alice", MemberKinds.Tcp, "a", null);
 
         // What Redis does to a subscriber past client-output-buffer-limit pubsub: it closes that connection.
@@ -62,12 +68,10 @@ public sealed class RedisRoomTests
     public async Task A_split_is_told_once_and_whole_once_and_what_is_said_meanwhile_stays_local()
     {
         await using RedisServer redis = await RedisServer.StartAsync();
-        await using RedisRoom a = await RedisRoom.ConnectAsync(Options(redis, "a"), NullLoggerFactory.Instance);
-        await using RedisRoom b = await RedisRoom.ConnectAsync(Options(redis, "b"), NullLoggerFactory.Instance);
-        var sinkA = new Sink();
-        var sinkB = new Sink();
-        await a.StartAsync(sinkA, TestContext.Current.CancellationToken);
-        await b.StartAsync(sinkB, TestContext.Current.CancellationToken);
+        (RedisRoom a, Sink sinkA) = await StartAsync(redis, "a");
+        await using RedisRoom first = a;
+        (RedisRoom b, Sink sinkB) = await StartAsync(redis, "b");
+        await using RedisRoom second = b;
         MemberIdentity alice = await a.AddAsync(new MemberIdentity("a/1", "", MemberKinds.Tcp, "a", null), TestContext.Current.CancellationToken);
 
         await redis.KillAsync();
