@@ -71,8 +71,8 @@ for raw in open(sys.argv[1]):
     label, result = raw.rstrip('\n').split('|', 1)
     f = dict(kv.split('=', 1) for kv in result.split()[1:] if '=' in kv)
     rows.append((label, f))
-print("| Scenario | Delivered lines/s | p50 ms | p99 ms | Loss | Out of order | Servers' CPU µs/delivered line (summed) | Redis CPU µs/line said |")
+print("| Scenario | Delivered lines/s | p50 ms | p99 ms | Loss | Out of order | Servers' CPU ns/delivered line (summed) | Redis CPU ns/line said |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for label, f in rows:
-    print(f"| {label} | {f.get('lines_per_s','')} | {f.get('p50_ms','')} | {f.get('p99_ms','')} | {f.get('loss','')} | {f.get('out_of_order','')} | {f.get('cpu_us_per_line','')} | {f.get('redis_cpu_us_per_said','')} |")
+    print(f"| {label} | {f.get('lines_per_s','')} | {f.get('p50_ms','')} | {f.get('p99_ms','')} | {f.get('loss','')} | {f.get('out_of_order','')} | {f.get('cpu_ns_per_line','')} | {f.get('redis_cpu_ns_per_said','')} |")
 PY

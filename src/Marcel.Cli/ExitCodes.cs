@@ -27,6 +27,12 @@ internal static class ExitCodes
     /// <summary>A client interrupted by Ctrl-C (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 
-    /// <summary>A client stopped by SIGTERM (128 + SIGTERM).</summary>
+    /// <summary>A client whose terminal was closed (128 + SIGHUP); on Windows, whose console window was closed.</summary>
+    public const int HangUp = 129;
+
+    /// <summary>A client stopped by Ctrl-Break on Windows (128 + SIGQUIT, the name .NET gives it).</summary>
+    public const int Quit = 131;
+
+    /// <summary>A client stopped by SIGTERM (128 + SIGTERM); on Windows, by a log-off or shutdown.</summary>
     public const int Terminated = 143;
 }

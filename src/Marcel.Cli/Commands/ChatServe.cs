@@ -61,11 +61,12 @@ internal static class ChatServe
         };
 
         using var signal = new TerminationSignal();
-        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
         bool interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
         // Our own buffered stdout: the console operator flushes once per batch of lines, not once per line.
-        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024);
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), Platform.ConsoleEncoding.Output, 64 * 1024);
         using var terminal = new ConsoleTerminal(stdout, Console.Error, interactive);
+        signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
+        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
         await using var console = new ConsoleChatOperator(terminal);
         if (!TlsServeOptions.TryResolve(parse, terminal, out Core.Security.TlsServerOptions? tls))
         {
@@ -96,11 +97,10 @@ internal static class ChatServe
             terminal.WriteLine(RedisServe.Joined(redis, shared!));
         }
 
-        // Bare sockets, not Kestrel: a quiet member costs 3.1 KiB instead of 6.2 (bench/chat), which is what holds ten thousand.
-        SocketServerHost listener;
+        TcpServerHost listener;
         try
         {
-            listener = await SocketServerHost.StartAsync(
+            listener = await TcpServerHost.StartAsync(
                 host, port, server.OnConnectedAsync, logging, tls, ServeCommand.Limits(parse), signal.Token);
         }
         catch (ServerBindException e)
@@ -111,11 +111,15 @@ internal static class ChatServe
 
         await using (listener)
         {
-            await server.RunAsync(listener.BoundEndPoints, signal.Token);
-            await listener.StopAsync();
-        }
+            (Core.Discovery.MdnsResponder? announced, int? refused) = await AnnounceOptions.StartAsync(parse, listener.BoundEndPoints, name, "chat", tls, terminal, logging, signal.Token);
+            await using (announced)
+            {
+                if (refused is null) await server.RunAsync(listener.BoundEndPoints, signal.Token);
+            }
 
-        return ExitCodes.Success;
+            await listener.StopAsync();
+            return refused ?? ExitCodes.Success;
+        }
     }
 
     private static Option[] WithValidators()

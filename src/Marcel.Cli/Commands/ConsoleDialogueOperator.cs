@@ -34,7 +34,9 @@ internal sealed class ConsoleDialogueOperator(ConsoleTerminal terminal, int maxL
         terminal.WriteLine(Strings.ConnectionInterrupted + " (" + Describe(reason, maxLineBytes) + ")");
     }
 
-    public void WaitingClientsDropped(int count) => terminal.WriteLine(Format(Strings.WaitingClientsClosed, count));
+    public void NobodyListening() => terminal.WriteLine(Strings.NobodyListening);
+
+    public void WaitingClientsDropped(int count) => terminal.WriteLine(count == 1 ? Strings.WaitingClientsClosedOne : Format(Strings.WaitingClientsClosed, count));
 
     public ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) => terminal.ReadLineAsync(cancellationToken);
 

@@ -51,6 +51,7 @@ internal static class ServeCommand
 
         TlsServeOptions.AddTo(command);
         RedisServe.AddTo(command);
+        AnnounceOptions.AddTo(command);
         command.SetAction(RunAsync);
         return command;
     }
@@ -71,8 +72,9 @@ internal static class ServeCommand
         };
 
         using var signal = new TerminationSignal();
-        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
         using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();
+        signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
+        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
         var server = new DialogueServer(options, new ConsoleDialogueOperator(terminal, options.Lines.MaxLineBytes), logging.CreateLogger<DialogueServer>());
 
         if (!TlsServeOptions.TryResolve(parse, terminal, out Core.Security.TlsServerOptions? tls))
@@ -80,12 +82,12 @@ internal static class ServeCommand
             return ExitCodes.Tls;
         }
 
-        LineServerHost host;
+        TcpServerHost host;
         try
         {
-            host = await LineServerHost.StartAsync(
-                parse.GetValue(Host)!, parse.GetValue(Port), server.OnConnectedAsync, logging,
-                tls is null ? null : Core.Security.TlsListener.Configure(tls), Limits(parse), cancellationToken: signal.Token);
+            host = await TcpServerHost.StartAsync(
+                parse.GetValue(Host)!, parse.GetValue(Port), server.OnConnectedAsync, logging, tls,
+                Limits(parse), signal.Token);
         }
         catch (ServerBindException e)
         {
@@ -95,18 +97,26 @@ internal static class ServeCommand
 
         await using (host)
         {
-            await server.RunAsync(host.BoundEndPoints, signal.Token);
-            await host.StopAsync();
-        }
+            (Core.Discovery.MdnsResponder? announced, int? refused) = await AnnounceOptions.StartAsync(parse, host.BoundEndPoints, options.Name, "dialogue", tls, terminal, logging, signal.Token);
+            await using (announced)
+            {
+                if (refused is null) await server.RunAsync(host.BoundEndPoints, signal.Token);
+            }
 
-        return ExitCodes.Success;
+            await host.StopAsync();
+            return refused ?? ExitCodes.Success;
+        }
     }
 
-    /// <summary>The connection limits common to dialogue and chat: today the keepalive of <c>--keepalive</c>.</summary>
+    /// <summary>The connection limits common to dialogue and chat: the keepalive of <c>--keepalive</c>, the "busy" line.</summary>
     public static ServerLimits Limits(ParseResult parse)
     {
         int seconds = parse.GetValue(KeepAlive);
-        return new ServerLimits { KeepAlive = seconds == 0 ? null : new TcpKeepAlive(TimeSpan.FromSeconds(seconds)) };
+        return new ServerLimits
+        {
+            KeepAlive = seconds == 0 ? null : new TcpKeepAlive(TimeSpan.FromSeconds(seconds)),
+            BusyNotice = Core.Transport.BusyNotice.Line,
+        };
     }
 
     private static Option<int> WithKeepAliveRange(Option<int> option)

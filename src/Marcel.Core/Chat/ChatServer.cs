@@ -3,7 +3,7 @@ using Marcel.Core.Chat.Bus;
 using Marcel.Core.Chat.Roster;
 using Marcel.Core.Chat.Room;
 using Marcel.Core.Chat.Tcp;
-using Microsoft.AspNetCore.Connections;
+using Marcel.Core.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Marcel.Core.Chat;
@@ -43,7 +43,7 @@ public sealed class ChatServer : IDisposable
     public ValueTask StartAsync(CancellationToken cancellationToken = default) => Room.StartAsync(cancellationToken);
 
     /// <summary>The host's entry point for each accepted connection: the connection lives as long as the returned task.</summary>
-    public Task OnConnectedAsync(ConnectionContext connection) => LineMember.ServeAsync(Room, _lineFormat, _lines, connection ?? throw new ArgumentNullException(nameof(connection)));
+    public Task OnConnectedAsync(IServerConnection connection) => LineMember.ServeAsync(Room, _lineFormat, _lines, connection ?? throw new ArgumentNullException(nameof(connection)));
 
     /// <summary>Runs the operator's side until <paramref name="stopping"/> or <c>/quit</c>, then closes the room (see <see cref="ChatRoom.RunAsync"/>).</summary>
     public Task RunAsync(IReadOnlyList<IPEndPoint> boundEndPoints, CancellationToken stopping) => Room.RunAsync(boundEndPoints, stopping);

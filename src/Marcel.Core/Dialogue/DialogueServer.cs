@@ -1,26 +1,27 @@
 using System.Globalization;
 using System.Net;
-using System.Threading.Channels;
 using Marcel.Core.Framing;
 using Marcel.Core.Resources;
 using Marcel.Core.Transport;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace Marcel.Core.Dialogue;
 
 /// <summary>
 /// The chapter's dialogue server: one conversation at a time between the operator and a client. Clients who arrive
-/// meanwhile wait in order of arrival — Kestrel accepts them, so none is refused or lost — and are served next.
+/// meanwhile wait in order of arrival, told their number in line, and are served next (see <see cref="OnConnectedAsync"/>).
 /// </summary>
-public sealed class DialogueServer
+public sealed partial class DialogueServer
 {
+    // How long a notice to a client outside its conversation may take to leave.
+    private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(1);
+
     private readonly DialogueOptions _options;
     private readonly IDialogueOperator _operator;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<WaitingClient> _waiting = Channel.CreateUnbounded<WaitingClient>();
-    private int _idle;
+    private readonly WaitingLine<WaitingClient> _line;
+    private readonly HashSet<WaitingClient> _waitingClients = [];
 
     /// <summary>Creates a server that talks through <paramref name="console"/>.</summary>
     public DialogueServer(DialogueOptions options, IDialogueOperator console, ILogger logger, TimeProvider? time = null)
@@ -29,25 +30,9 @@ public sealed class DialogueServer
         _operator = console ?? throw new ArgumentNullException(nameof(console));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? TimeProvider.System;
-    }
-
-    /// <summary>Kestrel's entry point for each accepted connection: waits for its turn, then for the conversation to end.</summary>
-    public async Task OnConnectedAsync(ConnectionContext connection)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        var client = new WaitingClient(connection);
-        Log.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint);
-        if (!_waiting.Writer.TryWrite(client))
-        {
-            return; // The server is stopping: Kestrel closes the connection.
-        }
-
-        if (Volatile.Read(ref _idle) == 0)
-        {
-            _operator.ClientWaiting(connection.RemoteEndPoint, _waiting.Reader.Count);
-        }
-
-        await client.Finished;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxWaiting, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxWaiting, DialogueOptions.MaxWaitingCap, nameof(options));
+        _line = new WaitingLine<WaitingClient>(options.MaxWaiting);
     }
 
     /// <summary>
@@ -66,7 +51,7 @@ public sealed class DialogueServer
                 ConversationEnd end;
                 try
                 {
-                    end = await ConverseSafelyAsync(client.Connection, stopping);
+                    end = await ConverseSafelyAsync(client, stopping);
                 }
                 finally
                 {
@@ -94,24 +79,12 @@ public sealed class DialogueServer
         }
     }
 
-    private async Task<WaitingClient> NextClientAsync(CancellationToken stopping)
+    private async Task<ConversationEnd> ConverseSafelyAsync(WaitingClient client, CancellationToken stopping)
     {
-        Volatile.Write(ref _idle, 1);
+        IServerConnection connection = client.Connection;
         try
         {
-            return await _waiting.Reader.ReadAsync(stopping);
-        }
-        finally
-        {
-            Volatile.Write(ref _idle, 0);
-        }
-    }
-
-    private async Task<ConversationEnd> ConverseSafelyAsync(ConnectionContext connection, CancellationToken stopping)
-    {
-        try
-        {
-            return await ConverseAsync(connection, stopping);
+            return await ConverseAsync(client, stopping);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -122,10 +95,18 @@ public sealed class DialogueServer
         }
     }
 
-    private async Task<ConversationEnd> ConverseAsync(ConnectionContext connection, CancellationToken stopping)
+    private async Task<ConversationEnd> ConverseAsync(WaitingClient client, CancellationToken stopping)
     {
+        IServerConnection connection = client.Connection;
+        // What the client sent while it waited stays in the pipe, for the conversation to read first.
+        await client.StopWatchingAsync();
         var line = new LineConnection(connection.Transport, _options.Lines, connection.RemoteEndPoint, _time);
         _operator.ClientConnected(connection.RemoteEndPoint);
+        if (client.WasTold)
+        {
+            await line.SendAsync(Strings.YourTurn, stopping);
+        }
+
         await line.SendAsync(_options.Greeting ?? Format(Strings.Greeting, _options.Name), stopping);
 
         using var conversation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -155,7 +136,12 @@ public sealed class DialogueServer
         }
 
         await line.CompleteAsync();
-        Log.ConversationEnded(_logger, connection.ConnectionId, end);
+        if (_options.KeepOpen)
+        {
+            _line.Free(); // The next is taken at once: whoever arrives from now on is not told to wait.
+        }
+
+        DialogueLog.ConversationEnded(_logger, connection.ConnectionId, end);
         _operator.ConversationEnded(connection.RemoteEndPoint, end);
         return end;
     }
@@ -175,11 +161,11 @@ public sealed class DialogueServer
 
                     return ConversationEnd.ClientHungUp;
                 case LineReadKind.TooLong:
-                    Log.LineTooLong(_logger, line.RemoteEndPoint, _options.Lines.MaxLineBytes);
+                    DialogueLog.LineTooLong(_logger, line.RemoteEndPoint, _options.Lines.MaxLineBytes);
                     return ConversationEnd.ClientTooLong;
             }
 
-            Log.MessageReceived(_logger, line.RemoteEndPoint, read.Text);
+            DialogueLog.MessageReceived(_logger, line.RemoteEndPoint, read.Text);
             _operator.ClientMessage(read.Text);
             if (Farewell.IsFarewell(read.Text))
             {
@@ -209,32 +195,6 @@ public sealed class DialogueServer
         return ConversationEnd.Shutdown;
     }
 
-    private void DropWaitingClients()
-    {
-        _waiting.Writer.TryComplete();
-        int dropped = 0;
-        while (_waiting.Reader.TryRead(out WaitingClient? client))
-        {
-            client.Finish();
-            dropped++;
-        }
-
-        if (dropped > 0)
-        {
-            _operator.WaitingClientsDropped(dropped);
-        }
-    }
-
     private static string Format(string format, object? argument) => string.Format(CultureInfo.CurrentCulture, format, argument);
 
-    private sealed class WaitingClient(ConnectionContext connection)
-    {
-        private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public ConnectionContext Connection { get; } = connection;
-
-        public Task Finished => _finished.Task;
-
-        public void Finish() => _finished.TrySetResult();
-    }
 }

@@ -26,6 +26,9 @@ public interface IDialogueOperator
     /// <summary>The conversation with <paramref name="remote"/> ended for <paramref name="reason"/>.</summary>
     void ConversationEnded(EndPoint? remote, ConversationEnd reason);
 
+    /// <summary>The operator typed a line while no client was connected: it was not sent, and will not be.</summary>
+    void NobodyListening();
+
     /// <summary>Clients still waiting were disconnected because the server stops.</summary>
     void WaitingClientsDropped(int count);
 

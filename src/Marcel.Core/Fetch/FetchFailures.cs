@@ -68,9 +68,12 @@ internal static class FetchFailures
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (inner is SocketException or AuthenticationException)
+            switch (inner)
             {
-                return inner.Message;
+                case SocketException socket:
+                    return Transport.SocketErrorText.Describe(socket);
+                case AuthenticationException:
+                    return inner.Message;
             }
         }
 

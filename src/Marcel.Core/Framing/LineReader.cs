@@ -9,7 +9,7 @@ namespace Marcel.Core.Framing;
 /// follows within <see cref="LineOptions.FlushDelay"/>.
 /// </summary>
 /// <remarks>Not thread-safe: one reader loop per connection.</remarks>
-public sealed class LineReader
+internal sealed class LineReader
 {
     private readonly PipeReader _input;
     private readonly LineOptions _options;
@@ -134,7 +134,7 @@ public sealed class LineReader
     /// <summary>
     /// True when bytes not yet returned as a message are buffered, or the stream has ended: <see cref="ReadAsync"/> will
     /// not wait for the network to make progress. A caller that holds many quiet connections waits for data by cheaper
-    /// means (<see cref="Hosting.IConnectionReadinessFeature"/>) while this is false.
+    /// means (<see cref="Transport.IServerConnection.WaitForDataAsync"/>) while this is false.
     /// </summary>
     public bool HasBufferedInput()
     {

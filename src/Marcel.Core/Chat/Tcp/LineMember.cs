@@ -5,25 +5,23 @@ using Marcel.Core.Chat.Events;
 using Marcel.Core.Chat.Members;
 using Marcel.Core.Chat.Room;
 using Marcel.Core.Framing;
-using Marcel.Core.Hosting;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
+using Marcel.Core.Transport;
 
 namespace Marcel.Core.Chat.Tcp;
 
 /// <summary>
 /// A line client over TCP (plain or TLS) as a room member: reads its lines in batches, hands them to the room, and
-/// writes what the room queues for it. The one place where the chat meets a connection (today the host's
-/// <see cref="ConnectionContext"/>): a host that hands over another kind of connection changes this file only.
+/// writes what the room queues for it. The one place where the chat meets a connection (the host's
+/// <see cref="IServerConnection"/>): a host that hands over another kind of connection changes this file only.
 /// </summary>
 internal sealed class LineMember : QueuedMember, ILineVisitor
 {
     private readonly ChatRoom _room;
-    private readonly ConnectionContext _connection;
+    private readonly IServerConnection _connection;
     private SaidBatch? _batch;
     private ChatCommand? _command;
 
-    private LineMember(ChatRoom room, IWireFormat format, ConnectionContext connection)
+    private LineMember(ChatRoom room, IWireFormat format, IServerConnection connection)
         : base(room.NewIdentity(MemberKinds.Tcp, connection.RemoteEndPoint), format, room.Options.MaxQueueBytes, room.Time.GetTimestamp())
     {
         _room = room;
@@ -31,7 +29,7 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
     }
 
     /// <summary>Serves one accepted connection from admission to close; the connection lives as long as the returned task.</summary>
-    public static async Task ServeAsync(ChatRoom room, IWireFormat format, LineOptions lines, ConnectionContext connection)
+    public static async Task ServeAsync(ChatRoom room, IWireFormat format, LineOptions lines, IServerConnection connection)
     {
         room.ConnectionOpened();
         LineMember? member = null;
@@ -117,22 +115,21 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
     }
 
     private static bool IsFailure(Exception e) =>
-        e is IOException or SocketException or ObjectDisposedException or ConnectionResetException or ConnectionAbortedException;
+        e is IOException or SocketException or ObjectDisposedException;
 
     /// <summary>Reads the member's lines until it leaves; returns why it left.</summary>
     private async Task<ChatCloseReason> ReadAsync(LineOptions lines)
     {
-        // Where the host offers it, a quiet member waits with a zero-byte read: no buffer, no pipe read, no frames; and
-        // its reader is made when it first sends, so a member who only listens never holds one.
-        IConnectionReadinessFeature? readiness = _connection.Features.Get<IConnectionReadinessFeature>();
-        LineReader? reader = readiness is null ? new LineReader(_connection.Transport.Input, lines, _room.Time) : null;
+        // A quiet member waits with a zero-byte read: no buffer, no pipe read, no frames; and its reader is made when it
+        // first sends, so a member who only listens never holds one.
+        LineReader? reader = null;
         try
         {
             while (true)
             {
-                if (readiness is not null && (reader is null || !reader.HasBufferedInput()))
+                if (reader is null || !reader.HasBufferedInput())
                 {
-                    await readiness.WaitForDataAsync(Stopping);
+                    await _connection.WaitForDataAsync(Stopping);
                 }
 
                 reader ??= new LineReader(_connection.Transport.Input, lines, _room.Time);
@@ -144,7 +141,7 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
                     case LineReadKind.EndOfStream:
                         return ChatCloseReason.HungUp;
                     case LineReadKind.TooLong:
-                        Log.LineTooLong(_room.Logger, _connection.RemoteEndPoint, lines.MaxLineBytes);
+                        ChatLog.LineTooLong(_room.Logger, _connection.RemoteEndPoint, lines.MaxLineBytes);
                         return ChatCloseReason.TooLong;
                 }
 
@@ -211,11 +208,12 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
 
     private async Task DiscardInputAsync()
     {
-        if (_connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket && !IsTls)
+        // Plain TCP only: over TLS the host says close_notify when the handler ends; a bare FIN before it would truncate.
+        if (_connection is TcpServerConnection { Stream: not System.Net.Security.SslStream } tcp)
         {
             try
             {
-                socket.Shutdown(SocketShutdown.Send); // Our FIN: the peer sees the end and closes in turn.
+                tcp.Socket.Shutdown(SocketShutdown.Send); // Our FIN: the peer sees the end and closes in turn.
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
@@ -242,7 +240,4 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
             // The peer kept sending past the grace (it gets the reset it asked for), or reset meanwhile.
         }
     }
-
-    /// <summary>True when a TLS layer sits on the socket: its end is said with close_notify when the host closes it, not a bare FIN now.</summary>
-    private bool IsTls => _connection is not StreamSocketConnection { IsTls: false };
 }
