@@ -9,6 +9,7 @@ using Marcel.Core.Framing;
 using Marcel.Core.Hosting;
 using Marcel.Web;
 using Microsoft.Extensions.Logging;
+using Marcel.Redis;
 
 namespace Marcel.Cli.Commands;
 
@@ -68,14 +69,34 @@ internal static class ChatServe
         signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
         using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
         await using var console = new ConsoleChatOperator(terminal);
-        using var server = new ChatServer(options, console, logging.CreateLogger<ChatServer>());
-
         if (!TlsServeOptions.TryResolve(parse, terminal, out Core.Security.TlsServerOptions? tls))
         {
             return ExitCodes.Tls;
         }
 
-        await server.StartAsync(signal.Token);
+        // A room across servers: the Redis room is both the roster and the bus; it outlives the server that uses it.
+        RedisRoomOptions? shared = RedisServe.Resolve(parse, port);
+        await using RedisRoom? redis = shared is null ? null : await RedisServe.ConnectAsync(shared, terminal, logging);
+        if (shared is not null && redis is null)
+        {
+            return ExitCodes.RedisUnavailable;
+        }
+
+        using var server = new ChatServer(options, console, logging.CreateLogger<ChatServer>(), roster: redis, bus: redis);
+        try
+        {
+            await server.StartAsync(signal.Token);
+        }
+        catch (RedisUnavailableException e)
+        {
+            terminal.WriteError(e.Message);
+            return ExitCodes.RedisUnavailable;
+        }
+
+        if (redis is not null)
+        {
+            terminal.WriteLine(RedisServe.Joined(redis, shared!));
+        }
 
         TcpServerHost listener;
         try

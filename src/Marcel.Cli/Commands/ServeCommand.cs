@@ -52,6 +52,7 @@ internal static class ServeCommand
         WebServe.AddChecks(command, ChatServe.Chat);
 
         TlsServeOptions.AddTo(command);
+        RedisServe.AddTo(command);
         AnnounceOptions.AddTo(command);
         command.SetAction(RunAsync);
         return command;
