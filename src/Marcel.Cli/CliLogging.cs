@@ -15,6 +15,8 @@ internal static class CliLogging
         logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
         logging.AddFilter("Microsoft", verbose ? LogLevel.Information : LogLevel.Warning);
         // The host logs a failed start at Error; the command already says why in one line.
+        // The Redis client logs every failed reconnection attempt at Error; the room says "split" once instead.
+        logging.AddFilter("StackExchange.Redis", verbose ? LogLevel.Information : LogLevel.None);
         logging.AddFilter("Microsoft.Extensions.Hosting", verbose ? LogLevel.Information : LogLevel.None);
         logging.AddProvider(new TerminalLoggerProvider(terminal, verbose));
     });

@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// <summary>The server could not listen: port in use, address not on this machine, no permission.</summary>
     public const int CannotListen = 2;
 
+    /// <summary>A room across servers (<c>--redis</c>) could not reach Redis at start (without <c>--start-split</c>).</summary>
+    public const int RedisUnavailable = 2;
+
     /// <summary>The client could not connect: refused, unknown host, or timed out.</summary>
     public const int CannotConnect = 3;
 

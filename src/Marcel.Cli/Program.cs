@@ -33,7 +33,8 @@ var root = new RootCommand(CliStrings.RootDescription)
 BuiltInOptions.Customise(root);
 ValueParsers.Install(root);
 
-ParseResult parse = root.Parse(args);
+// No response files: "@file" is curl's (fetch -d @file), not a file of arguments for System.CommandLine.
+ParseResult parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 if (parse.Action is ParseErrorAction)
 {
     return UsageErrors.Report(parse, Console.Error);

@@ -7,7 +7,9 @@ using Marcel.Cli.Terminal;
 using Marcel.Core.Chat;
 using Marcel.Core.Framing;
 using Marcel.Core.Hosting;
+using Marcel.Web;
 using Microsoft.Extensions.Logging;
+using Marcel.Redis;
 
 namespace Marcel.Cli.Commands;
 
@@ -67,14 +69,34 @@ internal static class ChatServe
         signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
         using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
         await using var console = new ConsoleChatOperator(terminal);
-        using var server = new ChatServer(options, console, logging.CreateLogger<ChatServer>());
-
         if (!TlsServeOptions.TryResolve(parse, terminal, out Core.Security.TlsServerOptions? tls))
         {
             return ExitCodes.Tls;
         }
 
-        await server.StartAsync(signal.Token);
+        // A room across servers: the Redis room is both the roster and the bus; it outlives the server that uses it.
+        RedisRoomOptions? shared = RedisServe.Resolve(parse, port);
+        await using RedisRoom? redis = shared is null ? null : await RedisServe.ConnectAsync(shared, terminal, logging);
+        if (shared is not null && redis is null)
+        {
+            return ExitCodes.RedisUnavailable;
+        }
+
+        using var server = new ChatServer(options, console, logging.CreateLogger<ChatServer>(), roster: redis, bus: redis);
+        try
+        {
+            await server.StartAsync(signal.Token);
+        }
+        catch (RedisUnavailableException e)
+        {
+            terminal.WriteError(e.Message);
+            return ExitCodes.RedisUnavailable;
+        }
+
+        if (redis is not null)
+        {
+            terminal.WriteLine(RedisServe.Joined(redis, shared!));
+        }
 
         TcpServerHost listener;
         try
@@ -90,10 +112,30 @@ internal static class ChatServe
 
         await using (listener)
         {
-            (Core.Discovery.MdnsResponder? announced, int? refused) = await AnnounceOptions.StartAsync(parse, listener.BoundEndPoints, name, "chat", tls, terminal, logging, signal.Token);
-            await using (announced)
+            // The browser room (--web): its own port, the same room. No --web, no HTTP at all.
+            WebRoomHost? page = null;
+            if (WebServe.Resolve(parse, host, options, ServeCommand.Limits(parse), tls) is { } web)
             {
-                if (refused is null) await server.RunAsync(listener.BoundEndPoints, signal.Token);
+                page = await WebServe.StartAsync(server.Room, web, logging, terminal, signal.Token);
+                if (page is null)
+                {
+                    await listener.StopAsync();
+                    return ExitCodes.CannotListen;
+                }
+
+                console.Pages = page.PageUrls;
+            }
+
+            int? refused;
+            await using (page)
+            {
+                (Core.Discovery.MdnsResponder? announced, refused) = await AnnounceOptions.StartAsync(parse, listener.BoundEndPoints, name, "chat", tls, terminal, logging, signal.Token);
+                await using (announced)
+                {
+                    if (refused is null) await server.RunAsync(listener.BoundEndPoints, signal.Token);
+                }
+
+                await (page?.StopAsync() ?? Task.CompletedTask);
             }
 
             await listener.StopAsync();

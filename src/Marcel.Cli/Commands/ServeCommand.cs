@@ -44,12 +44,15 @@ internal static class ServeCommand
         {
             Host, Port, Greeting, Name, KeepOpen, KeepAlive, MaxLine, FlushDelay, Ending,
         };
-        foreach (Option chatOption in ChatServe.Options)
+        foreach (Option chatOption in ChatServe.Options.Concat(WebServe.Options))
         {
             command.Options.Add(chatOption);
         }
 
+        WebServe.AddChecks(command, ChatServe.Chat);
+
         TlsServeOptions.AddTo(command);
+        RedisServe.AddTo(command);
         AnnounceOptions.AddTo(command);
         command.SetAction(RunAsync);
         return command;

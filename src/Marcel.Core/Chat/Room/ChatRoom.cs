@@ -193,10 +193,9 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
         {
             ChatLog.Left(_logger, member.Identity.Name, reason);
             await Roster.RemoveAsync(member.Identity);
-            if (reason != ChatCloseReason.Shutdown)
-            {
-                Bus.Publish(new MemberLeft(member.Identity, reason));
-            }
+            // Published at shutdown too: the other servers of a room that spans several must hear it (this one does not
+            // announce it, see Deliver).
+            Bus.Publish(new MemberLeft(member.Identity, reason));
         }
 
         return RoomText.LastLine(reason, Options) is { } last ? new Delivery(PrivateReply.Of(last)) : null;
@@ -236,12 +235,34 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
     {
         switch (roomEvent)
         {
-            case MemberSaid:
+            case MemberSaid said:
                 _fanOut.FlushNoticesIfPending(); // So "x joined" reaches everyone before x's first line.
+                if (said.From.Node != Bus.Node)
+                {
+                    Operator.Traffic(said); // This server's own lines were shown when said (Say).
+                }
+
                 _fanOut.Lines(new Delivery(roomEvent));
+                break;
+            case MemberLeft { Reason: ChatCloseReason.Shutdown } left when left.Member.Node == Bus.Node:
+                break; // Our own shutdown: the goodbye says it; only the other servers announce it.
+            case MemberRenamed renamed when renamed.Member.Node == Bus.Node:
+                // A shared roster may rename one of our members itself (its name was taken elsewhere during a split).
+                if (_members.Find(renamed.Member.Id) is { } member && member.Identity.Name != renamed.Member.Name)
+                {
+                    member.Identity = renamed.Member;
+                    Tell(member, [RoomText.Format(ChatStrings.YouAreNow, renamed.Member.Name)]);
+                }
+
+                _fanOut.Notice(roomEvent);
                 break;
             case MemberJoined or MemberLeft or MemberRenamed:
                 _fanOut.Notice(roomEvent);
+                break;
+            case RoomNotice notice:
+                // A line a bus words for this server alone ("the room is split"): to the console and every member.
+                Operator.Happened(notice.Text);
+                _fanOut.Lines(new Delivery(notice));
                 break;
             case KickRequested kick when kick.Member.Node == Bus.Node:
                 _members.Find(kick.Member.Id)?.Dismiss(ChatCloseReason.Kicked);
