@@ -13,13 +13,14 @@ namespace Marcel.Core.Dialogue;
 /// The chapter's dialogue server: one conversation at a time between the operator and a client. Clients who arrive
 /// meanwhile wait in order of arrival — Kestrel accepts them, so none is refused or lost — and are served next.
 /// </summary>
-public sealed class DialogueServer
+public sealed class DialogueServer : IConversationSource
 {
     private readonly DialogueOptions _options;
     private readonly IDialogueOperator _operator;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<WaitingClient> _waiting = Channel.CreateUnbounded<WaitingClient>();
+    private readonly Conversation _conversation;
+    private readonly Channel<LinePeer> _waiting = Channel.CreateUnbounded<LinePeer>();
     private int _idle;
 
     /// <summary>Creates a server that talks through <paramref name="console"/>.</summary>
@@ -29,13 +30,14 @@ public sealed class DialogueServer
         _operator = console ?? throw new ArgumentNullException(nameof(console));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? TimeProvider.System;
+        _conversation = new Conversation(options, console, logger);
     }
 
     /// <summary>Kestrel's entry point for each accepted connection: waits for its turn, then for the conversation to end.</summary>
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var client = new WaitingClient(connection);
+        var client = new LinePeer(connection, _options.Lines, _logger, _time);
         Log.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint);
         if (!_waiting.Writer.TryWrite(client))
         {
@@ -51,26 +53,30 @@ public sealed class DialogueServer
     }
 
     /// <summary>
-    /// Serves clients one after another until the operator chooses to terminate or <paramref name="stopping"/> fires;
-    /// then disconnects whoever still waits.
+    /// Serves the TCP clients of <see cref="OnConnectedAsync"/> one after another until the operator chooses to terminate
+    /// or <paramref name="stopping"/> fires; then disconnects whoever still waits.
     /// </summary>
-    public async Task RunAsync(IReadOnlyList<IPEndPoint> boundEndPoints, CancellationToken stopping)
+    public Task RunAsync(IReadOnlyList<IPEndPoint> boundEndPoints, CancellationToken stopping) => RunAsync(boundEndPoints, this, stopping);
+
+    /// <summary>Serves the clients of <paramref name="clients"/> one after another, as <see cref="RunAsync(IReadOnlyList{IPEndPoint}, CancellationToken)"/>.</summary>
+    public async Task RunAsync(IReadOnlyList<IPEndPoint> boundEndPoints, IConversationSource clients, CancellationToken stopping)
     {
+        ArgumentNullException.ThrowIfNull(clients);
         _operator.Listening(boundEndPoints);
         try
         {
             while (!stopping.IsCancellationRequested)
             {
                 _operator.Ready();
-                WaitingClient client = await NextClientAsync(stopping);
+                IConversationPeer client = await clients.NextAsync(stopping);
                 ConversationEnd end;
                 try
                 {
-                    end = await ConverseSafelyAsync(client.Connection, stopping);
+                    end = await _conversation.RunSafelyAsync(client, stopping);
                 }
                 finally
                 {
-                    client.Finish();
+                    clients.Finished(client);
                 }
 
                 if (end == ConversationEnd.Shutdown || stopping.IsCancellationRequested)
@@ -90,11 +96,15 @@ public sealed class DialogueServer
         }
         finally
         {
-            DropWaitingClients();
+            int dropped = clients.DropWaiting();
+            if (dropped > 0)
+            {
+                _operator.WaitingClientsDropped(dropped);
+            }
         }
     }
 
-    private async Task<WaitingClient> NextClientAsync(CancellationToken stopping)
+    async ValueTask<IConversationPeer> IConversationSource.NextAsync(CancellationToken stopping)
     {
         Volatile.Write(ref _idle, 1);
         try
@@ -107,134 +117,18 @@ public sealed class DialogueServer
         }
     }
 
-    private async Task<ConversationEnd> ConverseSafelyAsync(ConnectionContext connection, CancellationToken stopping)
-    {
-        try
-        {
-            return await ConverseAsync(connection, stopping);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // One broken conversation must not bring the server down for the clients still waiting.
-            Transport.TransportLog.ConversationFailed(_logger, connection.ConnectionId, e);
-            connection.Abort();
-            return ConversationEnd.ClientHungUp;
-        }
-    }
+    void IConversationSource.Finished(IConversationPeer peer) => ((LinePeer)peer).Finish();
 
-    private async Task<ConversationEnd> ConverseAsync(ConnectionContext connection, CancellationToken stopping)
-    {
-        var line = new LineConnection(connection.Transport, _options.Lines, connection.RemoteEndPoint, _time);
-        _operator.ClientConnected(connection.RemoteEndPoint);
-        await line.SendAsync(_options.Greeting ?? Format(Strings.Greeting, _options.Name), stopping);
-
-        using var conversation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        Task<ConversationEnd> listening = ListenToClientAsync(line, connection.ConnectionId, conversation.Token);
-        Task<ConversationEnd> replying = RelayOperatorAsync(line, conversation.Token);
-        ConversationEnd end;
-        try
-        {
-            end = await await Task.WhenAny(listening, replying);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            end = ConversationEnd.Shutdown;
-        }
-
-        await conversation.CancelAsync();
-        await Task.WhenAll(listening, replying).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-
-        if (end == ConversationEnd.ClientTooLong)
-        {
-            await line.SendAsync(Format(Strings.LineTooLongNotice, _options.Lines.MaxLineBytes), CancellationToken.None);
-            await line.DiscardInputAsync(TimeSpan.FromSeconds(1));
-        }
-        else
-        {
-            await line.SendAsync(Strings.Goodbye, CancellationToken.None);
-        }
-
-        await line.CompleteAsync();
-        Log.ConversationEnded(_logger, connection.ConnectionId, end);
-        _operator.ConversationEnded(connection.RemoteEndPoint, end);
-        return end;
-    }
-
-    private async Task<ConversationEnd> ListenToClientAsync(LineConnection line, string connectionId, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            LineReadResult read = await line.ReadAsync(cancellationToken);
-            switch (read.Kind)
-            {
-                case LineReadKind.EndOfStream:
-                    if (line.WasReset)
-                    {
-                        Transport.TransportLog.ConnectionReset(_logger, connectionId);
-                    }
-
-                    return ConversationEnd.ClientHungUp;
-                case LineReadKind.TooLong:
-                    Log.LineTooLong(_logger, line.RemoteEndPoint, _options.Lines.MaxLineBytes);
-                    return ConversationEnd.ClientTooLong;
-            }
-
-            Log.MessageReceived(_logger, line.RemoteEndPoint, read.Text);
-            _operator.ClientMessage(read.Text);
-            if (Farewell.IsFarewell(read.Text))
-            {
-                return ConversationEnd.ClientFarewell;
-            }
-        }
-    }
-
-    private async Task<ConversationEnd> RelayOperatorAsync(LineConnection line, CancellationToken cancellationToken)
-    {
-        while (await _operator.ReadLineAsync(cancellationToken) is { } reply)
-        {
-            if (Farewell.IsFarewell(reply) && reply.Length > 0)
-            {
-                return ConversationEnd.Operator;
-            }
-
-            // An empty reply would read as "goodbye" to a line client: there is nothing to send.
-            if (reply.Length > 0)
-            {
-                await line.SendAsync(reply, cancellationToken);
-            }
-        }
-
-        // The operator's input is closed: the client may still talk and end the conversation.
-        await Task.Delay(Timeout.Infinite, cancellationToken);
-        return ConversationEnd.Shutdown;
-    }
-
-    private void DropWaitingClients()
+    int IConversationSource.DropWaiting()
     {
         _waiting.Writer.TryComplete();
         int dropped = 0;
-        while (_waiting.Reader.TryRead(out WaitingClient? client))
+        while (_waiting.Reader.TryRead(out LinePeer? client))
         {
             client.Finish();
             dropped++;
         }
 
-        if (dropped > 0)
-        {
-            _operator.WaitingClientsDropped(dropped);
-        }
-    }
-
-    private static string Format(string format, object? argument) => string.Format(CultureInfo.CurrentCulture, format, argument);
-
-    private sealed class WaitingClient(ConnectionContext connection)
-    {
-        private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public ConnectionContext Connection { get; } = connection;
-
-        public Task Finished => _finished.Task;
-
-        public void Finish() => _finished.TrySetResult();
+        return dropped;
     }
 }
