@@ -23,7 +23,7 @@ internal static class ChatServe
         HelpName = "count",
     };
 
-    private static readonly Option<double> IdleTimeout = new("--idle-timeout")
+    public static readonly Option<double> IdleTimeout = new("--idle-timeout")
     {
         Description = ChatHelp.IdleTimeoutDescription,
         DefaultValueFactory = _ => 0,

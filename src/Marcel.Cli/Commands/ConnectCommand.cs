@@ -55,7 +55,7 @@ internal static class ConnectCommand
         });
         var command = new Command("connect", CliStrings.ConnectDescription)
         {
-            Host, Port, Timeout, Wait, MaxLine, FlushDelay, Ending,
+            Host, Port, Timeout, Wait, MaxLine, FlushDelay, Ending, DatagramConnect.Udp, DatagramConnect.MaxDatagram,
         };
         TlsConnectOptions.AddTo(command);
         command.SetAction(RunAsync);
@@ -72,6 +72,11 @@ internal static class ConnectCommand
             WaitAfterInput = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(Wait))),
             Lines = CommonOptions.Lines(parse, MaxLine, FlushDelay, Ending),
         };
+
+        if (parse.GetValue(DatagramConnect.Udp))
+        {
+            return await DatagramConnect.RunAsync(parse, host, port, options);
+        }
 
         using var signal = new TerminationSignal();
         using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();

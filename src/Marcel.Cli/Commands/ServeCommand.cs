@@ -49,6 +49,11 @@ internal static class ServeCommand
             command.Options.Add(chatOption);
         }
 
+        foreach (Option datagramOption in DatagramServe.Options)
+        {
+            command.Options.Add(datagramOption);
+        }
+
         TlsServeOptions.AddTo(command);
         command.SetAction(RunAsync);
         return command;
@@ -68,6 +73,11 @@ internal static class ServeCommand
             KeepOpen = parse.GetValue(KeepOpen),
             Lines = CommonOptions.Lines(parse, MaxLine, FlushDelay, Ending),
         };
+
+        if (parse.GetValue(DatagramServe.Udp))
+        {
+            return await DatagramServe.RunDialogueAsync(parse, parse.GetValue(Host)!, parse.GetValue(Port), options);
+        }
 
         using var signal = new TerminationSignal();
         using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using Marcel.Cli.Resources;
+using Marcel.Cli.Terminal;
+using Marcel.Core.Dialogue;
+using Marcel.Core.Framing;
+using Marcel.Core.Hosting;
+using Marcel.Core.Resources;
+using Marcel.Core.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Marcel.Cli.Commands;
+
+/// <summary><c>marcel serve --udp</c>: the dialogue (and the room's members) over datagrams.</summary>
+internal static class DatagramServe
+{
+    /// <summary>Over UDP a silent client is how a vanished one looks: without <c>--idle-timeout</c> it is let go after this long.</summary>
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(5);
+
+    public static readonly Option<bool> Udp = new("--udp") { Description = DatagramHelp.ServeUdpDescription };
+
+    public static readonly Option<int> MaxDatagram = MaxDatagramOption();
+
+    /// <summary>The options <c>serve</c> gains for datagrams.</summary>
+    public static IReadOnlyList<Option> Options { get; } = [Udp, MaxDatagram];
+
+    public static Option<int> MaxDatagramOption()
+    {
+        var option = new Option<int>("--max-datagram")
+        {
+            Description = DatagramHelp.MaxDatagramDescription,
+            DefaultValueFactory = _ => new DatagramOptions().MaxDatagramBytes,
+            HelpName = "bytes",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < DatagramOptions.MinDatagramBytes or > DatagramOptions.MaxDatagramBytesCap)
+            {
+                result.AddError(string.Format(CultureInfo.CurrentCulture, DatagramHelp.InvalidMaxDatagram, DatagramOptions.MinDatagramBytes, DatagramOptions.MaxDatagramBytesCap));
+            }
+        });
+        return option;
+    }
+
+    /// <summary><c>--idle-timeout</c> as given (0: never), or <see cref="DefaultIdleTimeout"/> when it was not.</summary>
+    public static TimeSpan? IdleTimeout(ParseResult parse)
+    {
+        if (parse.GetResult(ChatServe.IdleTimeout) is not { Implicit: false })
+        {
+            return DefaultIdleTimeout;
+        }
+
+        double seconds = parse.GetValue(ChatServe.IdleTimeout);
+        return seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
+    }
+
+    /// <summary>Runs the dialogue over UDP until the operator terminates it, Ctrl-C or SIGTERM.</summary>
+    public static async Task<int> RunDialogueAsync(ParseResult parse, string host, int port, DialogueOptions options)
+    {
+        var datagrams = new DatagramOptions { MaxDatagramBytes = parse.GetValue(MaxDatagram) };
+        TimeSpan? idle = IdleTimeout(parse);
+        using var signal = new TerminationSignal();
+        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
+        using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();
+        if (options.Greeting is { } greeting && DatagramLines.ByteCount(greeting, options.Lines.Ending) > datagrams.MaxDatagramBytes)
+        {
+            terminal.WriteError(string.Format(CultureInfo.CurrentCulture, DatagramHelp.GreetingTooLongForDatagram, datagrams.MaxDatagramBytes));
+            return ExitCodes.Usage;
+        }
+
+        var console = new ConsoleDialogueOperator(terminal, options.Lines.MaxLineBytes, idle);
+        ILogger logger = logging.CreateLogger<DialogueServer>();
+        var server = new DialogueServer(options, console, logger);
+        DatagramConversations clients;
+        try
+        {
+            clients = await DatagramConversations.BindAsync(host, port, datagrams, options.Lines.Ending, idle, console, logger, cancellationToken: signal.Token);
+        }
+        catch (ServerBindException e)
+        {
+            terminal.WriteError(ServeCommand.DescribeBindFailure(e));
+            return ExitCodes.CannotListen;
+        }
+
+        await using (clients)
+        {
+            terminal.WriteLine(idle is { } seconds
+                ? string.Format(CultureInfo.CurrentCulture, DatagramStrings.ServingDatagrams, datagrams.MaxDatagramBytes, seconds.TotalSeconds)
+                : string.Format(CultureInfo.CurrentCulture, DatagramStrings.ServingDatagramsNoTimeout, datagrams.MaxDatagramBytes));
+            await server.RunAsync(clients.BoundEndPoints, clients, signal.Token);
+        }
+
+        return ExitCodes.Success;
+    }
+}
