@@ -29,6 +29,7 @@ internal sealed class DatagramPeer : IConversationPeer
     private readonly Queue<byte[]> _held = new();
     private readonly Lock _heldLock = new();
     private volatile bool _closed;
+    private long _lastHeard;
 
     public DatagramPeer(DatagramSocket socket, IPEndPoint remote, LineEnding ending, TimeSpan? idleTimeout, TimeProvider time, ILogger logger)
     {
@@ -38,6 +39,7 @@ internal sealed class DatagramPeer : IConversationPeer
         _idleTimeout = idleTimeout;
         _time = time;
         _logger = logger;
+        _lastHeard = time.GetTimestamp();
     }
 
     public IPEndPoint Remote { get; }
@@ -61,6 +63,7 @@ internal sealed class DatagramPeer : IConversationPeer
             return;
         }
 
+        Interlocked.Exchange(ref _lastHeard, _time.GetTimestamp());
         bool verifiedNow = _limit.Received(datagram.TooLong ? _socket.Options.MaxDatagramBytes + 1 : datagram.Payload.Length);
         if (datagram.TooLong)
         {
@@ -83,18 +86,35 @@ internal sealed class DatagramPeer : IConversationPeer
 
     public async ValueTask<LineReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
-        using var silence = _idleTimeout is { } idle ? new CancellationTokenSource(idle, _time) : new CancellationTokenSource();
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, silence.Token);
-        try
+        while (true)
         {
-            return await _inbox.Reader.WaitToReadAsync(wait.Token) && _inbox.Reader.TryRead(out string? line)
-                ? LineReadResult.FromText(line)
-                : LineReadResult.End;
-        }
-        catch (OperationCanceledException) when (silence.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            EndOfStreamReason = ConversationEnd.ClientSilent;
-            return LineReadResult.End;
+            if (_inbox.Reader.TryRead(out string? line))
+            {
+                return LineReadResult.FromText(line);
+            }
+
+            // Silence counts from the last datagram heard, not from this call: a datagram that brought no line
+            // (an empty one) still says the peer is there.
+            TimeSpan left = _idleTimeout is { } idle ? idle - _time.GetElapsedTime(Interlocked.Read(ref _lastHeard)) : Timeout.InfiniteTimeSpan;
+            if (_idleTimeout is not null && left <= TimeSpan.Zero)
+            {
+                EndOfStreamReason = ConversationEnd.ClientSilent;
+                return LineReadResult.End;
+            }
+
+            using var silence = new CancellationTokenSource(left, _time);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, silence.Token);
+            try
+            {
+                if (!await _inbox.Reader.WaitToReadAsync(wait.Token))
+                {
+                    return LineReadResult.End;
+                }
+            }
+            catch (OperationCanceledException) when (silence.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Look again: a datagram may have come just as the time ran out.
+            }
         }
     }
 
