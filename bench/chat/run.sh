@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Chat room benchmark: `ncat --chat` and `marcel serve --chat` side by side, same generator, same scenarios, one run.
+# Chat room benchmark: a minimal C epoll broker (the floor), `ncat --chat` and `marcel serve --chat` side by side,
+# same generator, same scenarios, one run.
 # Usage: bench/chat/run.sh            (SECONDS_PER=3 by default: seconds of sending per load scenario)
 # marcel is the shipped NativeAOT binary; the 10,000-idle scenario also runs the framework-dependent build (dotnet tool).
 # Prints a markdown table (and keeps the raw RESULT lines in bench/chat/out/results.txt).
@@ -10,6 +11,8 @@ SECONDS_PER=${SECONDS_PER:-3}
 out=bench/chat/out
 mkdir -p "$out"
 command -v ncat >/dev/null || { echo "ncat is missing: apt-get install ncat"; exit 1; }
+command -v cc >/dev/null || { echo "a C compiler is missing: apt-get install gcc"; exit 1; }
+cc -O2 -o "$out/broker" bench/chat/floor/broker.c
 
 echo "Building marcel (NativeAOT and framework-dependent) and the load generator (Release)..." >&2
 dotnet publish -c Release -r linux-x64 src/Marcel.Cli -o "$out/marcel-aot" -v q -nologo >/dev/null
@@ -19,10 +22,11 @@ dotnet build -c Release bench/chat/ChatLoad -o "$out/load" -v q -nologo >/dev/nu
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 server_pid=""
-start_server() { # $1 = ncat|marcel|marcel-jit ; sets $port and $server_pid
+start_server() { # $1 = floor|ncat|marcel|marcel-jit ; sets $port and $server_pid
   port=$(free_port)
   case "$1" in
     # -m 1020: ncat's ceiling (its default is 100 clients).
+    floor) "$out/broker" "$port" </dev/null >/dev/null 2>&1 & ;;
     ncat) ncat --chat -l 127.0.0.1 "$port" -m 1020 </dev/null >/dev/null 2>&1 & ;;
     marcel) "$out/marcel-aot/marcel" serve --chat --host 127.0.0.1 --port "$port" --max-clients 20000 </dev/null >/dev/null 2>&1 & ;;
     marcel-jit) dotnet "$out/marcel/marcel.dll" serve --chat --host 127.0.0.1 --port "$port" --max-clients 20000 </dev/null >/dev/null 2>&1 & ;;
@@ -41,10 +45,12 @@ stop_server() {
 
 run() { # $1 = label, rest = generator arguments (without --port/--pid); SERVERS overrides who runs it
   local label=$1; shift
-  for server in ${SERVERS:-ncat marcel}; do
+  for server in ${SERVERS:-floor ncat marcel}; do
     start_server "$server"
     echo "  $label / $server" >&2
-    line=$(timeout 120 dotnet "$out/load/ChatLoad.dll" "$@" --port "$port" --pid "$server_pid" | grep '^RESULT' || echo "RESULT error=generator-failed")
+    local extra=()
+    [ "$server" = floor ] && extra=(--prefix none)
+    line=$(timeout 120 dotnet "$out/load/ChatLoad.dll" "$@" "${extra[@]}" --port "$port" --pid "$server_pid" | grep '^RESULT' || echo "RESULT error=generator-failed")
     echo "$label|$server|$line" >> "$out/results.txt"
     stop_server
   done
@@ -60,6 +66,6 @@ run "N=100 K=10 unthrottled x64"  load --clients 100  --senders 10 --rate 0 --ba
 run "N=1000 K=10 paced 1000/s"    load --clients 1000 --senders 10 --rate 1000 --seconds "$SECONDS_PER"
 run "10,000 idle clients"         idle --clients 10000
 SERVERS="marcel-jit" run "10,000 idle clients" idle --clients 10000
-run "100 leave + 100 join x10"    churn --clients 100 --rounds 10
+SERVERS="ncat marcel" run "100 leave + 100 join x10"    churn --clients 100 --rounds 10
 
 python3 bench/chat/table.py "$out/results.txt"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns bench/chat/run.sh's RESULT lines into a markdown table, with marcel/ncat ratios."""
+"""Turns bench/chat/run.sh's RESULT lines into a markdown table, with marcel/ncat and marcel/floor ratios."""
 import sys
 
 rows = {}
@@ -26,11 +26,11 @@ def ratio(m, n):
     return f"{m / n:.2f}×"
 
 
-print("| Scenario | Server | Delivered lines/s | p50 ms | p99 ms | Loss | Corrupt | Out of order | Server CPU µs/line | CPU µs/arrived line | Notes |")
+print("| Scenario | Server | Delivered lines/s | p50 ms | p99 ms | Loss | Corrupt | Out of order | Server CPU ns/line | CPU ns/arrived line | Notes |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for label in order:
     group = rows[label]
-    for server in [s for s in ("ncat", "marcel", "marcel-jit") if s in group or s != "marcel-jit"]:
+    for server in [s for s in ("floor", "ncat", "marcel", "marcel-jit") if s in group or s not in ("marcel-jit", "floor")]:
         f = group.get(server, {})
         mode = f.get("mode", "")
         if mode == "load":
@@ -38,7 +38,7 @@ for label in order:
             if f.get("error"):
                 note = f"error {f.get('error')}: " + note
             print(f"| {label} | {server} | {f.get('lines_per_s', '–')} | {f.get('p50_ms', '–')} | {f.get('p99_ms', '–')} | {f.get('loss', '–')} "
-                  f"| {f.get('corrupt', '–')} | {f.get('out_of_order', '–')} | {f.get('cpu_us_per_line', '–')} | {f.get('cpu_us_per_arrived', '–')} | {note} |")
+                  f"| {f.get('corrupt', '–')} | {f.get('out_of_order', '–')} | {f.get('cpu_ns_per_line', '–')} | {f.get('cpu_ns_per_arrived', '–')} | {note} |")
         elif mode == "idle":
             note = (f"held {f.get('held')}/{f.get('clients')}, RSS {f.get('rss_before_kib')} → {f.get('rss_after_kib')} KiB, "
                     f"**{f.get('bytes_per_conn')} B per connection**, server alive {f.get('server_alive')}")
@@ -50,7 +50,9 @@ for label in order:
         else:
             print(f"| {label} | {server} | | | | | | | | | {' '.join(k + '=' + v for k, v in f.items()) or 'no result'} |")
     n, m = group.get("ncat", {}), group.get("marcel", {})
-    if m.get("mode") == "load":
-        print(f"| {label} | marcel ÷ ncat | {ratio(num(m, 'lines_per_s'), num(n, 'lines_per_s'))} | {ratio(num(m, 'p50_ms'), num(n, 'p50_ms'))} "
-              f"| {ratio(num(m, 'p99_ms'), num(n, 'p99_ms'))} | | | | {ratio(num(m, 'cpu_us_per_line'), num(n, 'cpu_us_per_line'))} "
-              f"| {ratio(num(m, 'cpu_us_per_arrived'), num(n, 'cpu_us_per_arrived'))} | |")
+    for anchor, a in (("ncat", n), ("floor", group.get("floor"))):
+        if a is None or m.get("mode") != "load":
+            continue
+        print(f"| {label} | marcel ÷ {anchor} | {ratio(num(m, 'lines_per_s'), num(a, 'lines_per_s'))} | {ratio(num(m, 'p50_ms'), num(a, 'p50_ms'))} "
+              f"| {ratio(num(m, 'p99_ms'), num(a, 'p99_ms'))} | | | | {ratio(num(m, 'cpu_ns_per_line'), num(a, 'cpu_ns_per_line'))} "
+              f"| {ratio(num(m, 'cpu_ns_per_arrived'), num(a, 'cpu_ns_per_arrived'))} | |")

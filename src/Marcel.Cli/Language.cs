@@ -54,7 +54,7 @@ internal static class Language
 
     private static void Use(CultureInfo culture)
     {
-        // Default* too: Kestrel's connection tasks and the console reader thread must speak the same language.
+        // Default* too: the host's connection tasks and the console reader thread must speak the same language.
         CultureInfo.CurrentUICulture = culture;
         CultureInfo.DefaultThreadCurrentUICulture = culture;
     }

@@ -55,6 +55,9 @@ internal sealed class LoadClient : IDisposable
     /// <summary>Lines from <paramref name="sender"/> that arrived, intact or with a broken prefix (for flow control).</summary>
     public long ArrivedFrom(int sender) => Volatile.Read(ref _received[sender]) + Volatile.Read(ref _arrivedCorrupt[sender]);
 
+    /// <summary>Whether relayed lines must carry one <c>&lt;name&gt; </c> prefix; the C floor broker adds none.</summary>
+    public static bool ExpectPrefix { get; set; } = true;
+
     /// <summary>Lines seen so far by all clients, to tell when a room has gone quiet.</summary>
     public static long AllLines => Interlocked.Read(ref s_allLines);
 
@@ -159,7 +162,7 @@ internal sealed class LoadClient : IDisposable
     }
 
     /// <summary>Exactly <c>&lt;name&gt; </c>: what ncat and marcel both put before a relayed line.</summary>
-    private static bool HasOnePrefix(ReadOnlySpan<byte> prefix) =>
+    private static bool HasOnePrefix(ReadOnlySpan<byte> prefix) => !ExpectPrefix ? prefix.IsEmpty :
         prefix.Length >= 4 && prefix[0] == '<' && prefix[^2] == '>' && prefix[^1] == ' ' && prefix[1..^2].IndexOfAny("<> "u8) < 0;
 
     private static bool TryParse(ReadOnlySpan<byte> payload, out int sender, out long seq, out long stamp)

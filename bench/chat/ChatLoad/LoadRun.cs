@@ -48,7 +48,7 @@ internal static class LoadRun
             $"connected={clients.Count} seated={seated} seat_s={seatSeconds:F1} sent={sent.Sum() - sentBefore.Sum()} delivered={delivered} expected={expected} " +
             $"loss={Math.Max(0, expected - delivered - corrupt)} corrupt={corrupt} out_of_order={clients.Sum(c => c.OutOfOrder) - disorderBefore} closed={clients.Count(c => c.Closed)} " +
             $"lines_per_s={delivered / elapsed:F0} p50_ms={latencies.PercentileMs(0.50):F2} p99_ms={latencies.PercentileMs(0.99):F2} " +
-            $"cpu_us_per_line={(delivered > 0 ? cpu * 1e6 / delivered : double.NaN):F2} cpu_us_per_arrived={(delivered + corrupt > 0 ? cpu * 1e6 / (delivered + corrupt) : double.NaN):F3} " +
+            $"cpu_ns_per_line={(delivered > 0 ? cpu * 1e9 / delivered : double.NaN):F1} cpu_ns_per_arrived={(delivered + corrupt > 0 ? cpu * 1e9 / (delivered + corrupt) : double.NaN):F1} " +
             $"send_errors={s_sendErrors} server_alive={ServerStats.Alive(o.ServerPid)}"));
         foreach (LoadClient c in clients) c.Dispose();
         return 0;

@@ -21,6 +21,8 @@ internal sealed record Options
     public double Warmup { get; init; } = 1;
     /// <summary>Idle mode: seconds to keep the clients connected after measuring (to inspect the server meanwhile).</summary>
     public double Hold { get; init; }
+    /// <summary>Whether relayed lines carry a <c>&lt;name&gt; </c> prefix (ncat, marcel) or none (the C floor broker).</summary>
+    public bool Prefixed { get; init; } = true;
 
     public static Options Parse(string[] args)
     {
@@ -40,6 +42,7 @@ internal sealed record Options
                 "--window" => o with { Window = Int(v) },
                 "--rounds" => o with { Rounds = Int(v) },
                 "--warmup" => o with { Warmup = double.Parse(v, CultureInfo.InvariantCulture) },
+                "--prefix" => o with { Prefixed = v != "none" },
                 "--hold" => o with { Hold = double.Parse(v, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException("unknown option " + args[i]),
             };

@@ -3,8 +3,10 @@ using ChatLoad;
 // chatload load  --port P --pid PID --clients N --senders K [--rate R | --rate 0 --batch 64] [--seconds S] [--window W]
 // chatload idle  --port P --pid PID --clients N
 // chatload churn --port P --pid PID --clients N --rounds R
+// --prefix none: relayed lines carry no "<name> " prefix (the C floor broker).
 // Each prints one "RESULT key=value ..." line for bench/chat/run.sh.
 var options = Options.Parse(args);
+LoadClient.ExpectPrefix = options.Prefixed;
 return options.Mode switch
 {
     "load" => await LoadRun.RunAsync(options),
@@ -15,6 +17,6 @@ return options.Mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: chatload load|idle|churn --port P --pid PID --clients N [--senders K] [--rate R] [--batch B] [--seconds S] [--window W] [--rounds R]");
+    Console.Error.WriteLine("usage: chatload load|idle|churn --port P --pid PID --clients N [--senders K] [--rate R] [--batch B] [--seconds S] [--window W] [--rounds R] [--prefix none]");
     return 1;
 }

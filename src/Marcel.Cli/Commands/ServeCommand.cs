@@ -89,12 +89,12 @@ internal static class ServeCommand
             return ExitCodes.Tls;
         }
 
-        LineServerHost host;
+        TcpServerHost host;
         try
         {
-            host = await LineServerHost.StartAsync(
-                parse.GetValue(Host)!, parse.GetValue(Port), server.OnConnectedAsync, logging,
-                tls is null ? null : Core.Security.TlsListener.Configure(tls), Limits(parse), cancellationToken: signal.Token);
+            host = await TcpServerHost.StartAsync(
+                parse.GetValue(Host)!, parse.GetValue(Port), server.OnConnectedAsync, logging, tls,
+                Limits(parse), signal.Token);
         }
         catch (ServerBindException e)
         {
@@ -111,11 +111,15 @@ internal static class ServeCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>The connection limits common to dialogue and chat: today the keepalive of <c>--keepalive</c>.</summary>
+    /// <summary>The connection limits common to dialogue and chat: the keepalive of <c>--keepalive</c>, the "busy" line.</summary>
     public static ServerLimits Limits(ParseResult parse)
     {
         int seconds = parse.GetValue(KeepAlive);
-        return new ServerLimits { KeepAlive = seconds == 0 ? null : new TcpKeepAlive(TimeSpan.FromSeconds(seconds)) };
+        return new ServerLimits
+        {
+            KeepAlive = seconds == 0 ? null : new TcpKeepAlive(TimeSpan.FromSeconds(seconds)),
+            BusyNotice = Core.Transport.BusyNotice.Line,
+        };
     }
 
     private static Option<int> WithKeepAliveRange(Option<int> option)

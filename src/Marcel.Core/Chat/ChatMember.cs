@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
-using Microsoft.AspNetCore.Connections;
+using Marcel.Core.Transport;
 
 namespace Marcel.Core.Chat;
 
@@ -30,7 +30,7 @@ internal sealed class ChatMember : IDisposable
     private int _stopReason = -1;
     private long _lastHeard;
 
-    public ChatMember(ConnectionContext connection, string name, int maxQueueBytes, long now)
+    public ChatMember(IServerConnection connection, string name, int maxQueueBytes, long now)
     {
         Connection = connection;
         Name = name;
@@ -39,7 +39,7 @@ internal sealed class ChatMember : IDisposable
         _lastHeard = now;
     }
 
-    public ConnectionContext Connection { get; }
+    public IServerConnection Connection { get; }
 
     public EndPoint? Remote => Connection.RemoteEndPoint;
 
@@ -168,7 +168,7 @@ internal sealed class ChatMember : IDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or ObjectDisposedException or ConnectionAbortedException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or ObjectDisposedException)
         {
             // The transport went away under us (abort, reset): nothing more can be sent.
             Discard();

@@ -1,8 +1,6 @@
 using System.Buffers;
 using Marcel.Core.Framing;
-using Marcel.Core.Hosting;
 using Marcel.Core.Resources;
-using Microsoft.AspNetCore.Connections;
 
 namespace Marcel.Core.Chat;
 
@@ -24,18 +22,17 @@ public sealed partial class ChatServer
     /// <summary>Reads the member's lines until it leaves; returns why it left.</summary>
     private async Task<ChatCloseReason> ReadAsync(ChatMember member)
     {
-        // Where the host offers it, a quiet member waits with a zero-byte read: no buffer, no pipe read, no frames; and
-        // its reader is made when it first sends, so a member who only listens never holds one.
-        IConnectionReadinessFeature? readiness = member.Connection.Features.Get<IConnectionReadinessFeature>();
-        LineReader? reader = readiness is null ? NewReader(member) : null;
+        // A quiet member waits with a zero-byte read: no buffer, no pipe read, no frames; and its reader is made when it
+        // first sends, so a member who only listens never holds one.
+        LineReader? reader = null;
         try
         {
             while (true)
             {
-                if (readiness is not null && (reader is null || !reader.HasBufferedInput()))
+                if (reader is null || !reader.HasBufferedInput())
                 {
                     FlushBatch(member);
-                    await readiness.WaitForDataAsync(member.Stopping);
+                    await member.Connection.WaitForDataAsync(member.Stopping);
                 }
 
                 reader ??= NewReader(member);
@@ -74,7 +71,7 @@ public sealed partial class ChatServer
         {
             return reason;
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ConnectionResetException or ConnectionAbortedException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
             return member.StopReason ?? ChatCloseReason.HungUp;
         }

@@ -3,14 +3,14 @@ using System.Globalization;
 using System.Net;
 using Marcel.Core.Framing;
 using Marcel.Core.Resources;
-using Microsoft.AspNetCore.Connections;
+using Marcel.Core.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Marcel.Core.Chat;
 
 /// <summary>
 /// A chat room: every line a client sends reaches every other client, prefixed with the sender's name. Stands on
-/// the same hosting (Kestrel connection delegate) and framing (<see cref="LineReader"/>, <see cref="LineFramer"/>) as
+/// the same host (<see cref="Hosting.TcpServerHost"/>) and framing (<see cref="LineReader"/>, <see cref="LineFramer"/>) as
 /// the dialogue server. Each client has a bounded outgoing queue drained by its own writer, so a slow reader is
 /// disconnected instead of slowing the room; joins and leaves are announced in batches, so a crowd stays cheap.
 /// </summary>
@@ -53,8 +53,8 @@ public sealed partial class ChatServer : IDisposable
         get { lock (_room) return _members.Count; }
     }
 
-    /// <summary>Kestrel's entry point for each accepted connection: the connection lives as long as the returned task.</summary>
-    public async Task OnConnectedAsync(ConnectionContext connection)
+    /// <summary>The host's entry point for each accepted connection: the connection lives as long as the returned task.</summary>
+    public async Task OnConnectedAsync(IServerConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         Interlocked.Increment(ref _connections);
@@ -79,7 +79,7 @@ public sealed partial class ChatServer : IDisposable
             ChatCloseReason reason = await ReadAsync(member);
             await LeaveAsync(member, reason);
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or ConnectionResetException or ConnectionAbortedException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             ChatLog.ConnectionFailed(_logger, connection.RemoteEndPoint, e);
         }
@@ -107,7 +107,7 @@ public sealed partial class ChatServer : IDisposable
     }
 
     /// <summary>Seats the newcomer: a free name, the greeting and who is here, then a place in the room. Null when it cannot enter.</summary>
-    private ChatMember? TryJoin(ConnectionContext connection)
+    private ChatMember? TryJoin(IServerConnection connection)
     {
         ChatMember member;
         lock (_room)
@@ -134,7 +134,7 @@ public sealed partial class ChatServer : IDisposable
         return member;
     }
 
-    private async Task RefuseAsync(ConnectionContext connection)
+    private async Task RefuseAsync(IServerConnection connection)
     {
         string line;
         if (_stopping)

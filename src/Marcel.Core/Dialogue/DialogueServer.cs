@@ -4,14 +4,13 @@ using System.Threading.Channels;
 using Marcel.Core.Framing;
 using Marcel.Core.Resources;
 using Marcel.Core.Transport;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace Marcel.Core.Dialogue;
 
 /// <summary>
 /// The chapter's dialogue server: one conversation at a time between the operator and a client. Clients who arrive
-/// meanwhile wait in order of arrival — Kestrel accepts them, so none is refused or lost — and are served next.
+/// meanwhile wait in order of arrival — the host accepts them, so none is refused or lost — and are served next.
 /// </summary>
 public sealed class DialogueServer : IConversationSource
 {
@@ -33,15 +32,15 @@ public sealed class DialogueServer : IConversationSource
         _conversation = new Conversation(options, console, logger);
     }
 
-    /// <summary>Kestrel's entry point for each accepted connection: waits for its turn, then for the conversation to end.</summary>
-    public async Task OnConnectedAsync(ConnectionContext connection)
+    /// <summary>The host's entry point for each accepted connection: waits for its turn, then for the conversation to end.</summary>
+    public async Task OnConnectedAsync(IServerConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var client = new LinePeer(connection, _options.Lines, _logger, _time);
         Log.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint);
         if (!_waiting.Writer.TryWrite(client))
         {
-            return; // The server is stopping: Kestrel closes the connection.
+            return; // The server is stopping: the host closes the connection.
         }
 
         if (Volatile.Read(ref _idle) == 0)

@@ -1,13 +1,12 @@
 using System.Net;
 using Marcel.Core.Framing;
 using Marcel.Core.Transport;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace Marcel.Core.Dialogue;
 
 /// <summary>A TCP client of the dialogue: its connection seen as lines, and the end of its turn.</summary>
-internal sealed class LinePeer(ConnectionContext connection, LineOptions options, ILogger logger, TimeProvider time) : IConversationPeer
+internal sealed class LinePeer(IServerConnection connection, LineOptions options, ILogger logger, TimeProvider time) : IConversationPeer
 {
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly LineConnection _line = new(connection.Transport, options, connection.RemoteEndPoint, time);

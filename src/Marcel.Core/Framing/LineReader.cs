@@ -87,7 +87,7 @@ public sealed class LineReader
     /// <summary>
     /// True when bytes not yet returned as a message are buffered, or the stream has ended: <see cref="ReadAsync"/> will
     /// not wait for the network to make progress. A caller that holds many quiet connections waits for data by cheaper
-    /// means (<see cref="Hosting.IConnectionReadinessFeature"/>) while this is false.
+    /// means (<see cref="Transport.IServerConnection.WaitForDataAsync"/>) while this is false.
     /// </summary>
     public bool HasBufferedInput()
     {

@@ -1,13 +1,10 @@
-using System.Globalization;
-using System.IO.Pipelines;
-using Marcel.Core.Framing;
-using Microsoft.AspNetCore.Connections;
+using Marcel.Core.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Marcel.Core.Hosting;
 
 /// <summary>
-/// Counts the connections handed to the server and turns away the ones past the limit with a one-line "busy" notice,
+/// Counts the connections handed to the server and turns away the ones past the limit with the caller's "busy" notice,
 /// logging once when the limit is reached and once when there is room again, not once per refused stranger.
 /// </summary>
 internal sealed class ConnectionGate(int maxConnections, TimeSpan refusalTimeout, ILogger logger)
@@ -37,24 +34,6 @@ internal sealed class ConnectionGate(int maxConnections, TimeSpan refusalTimeout
     /// <summary>Most sockets a host should hold at once: the limit plus the ones being told "busy".</summary>
     public int MaxSockets => maxConnections + Headroom;
 
-    public async Task RunAsync(ConnectionContext connection, Func<ConnectionContext, Task> onConnection)
-    {
-        if (!TryEnter())
-        {
-            await RefuseAsync(connection);
-            return;
-        }
-
-        try
-        {
-            await onConnection(connection);
-        }
-        finally
-        {
-            Leave();
-        }
-    }
-
     /// <summary>Counts a newcomer in; false when it is over the limit (it is not counted: refuse it).</summary>
     public bool TryEnter()
     {
@@ -81,15 +60,21 @@ internal sealed class ConnectionGate(int maxConnections, TimeSpan refusalTimeout
         }
     }
 
-    /// <summary>Tells a newcomer over the limit that the server is busy (bounded in time); the caller closes it.</summary>
-    public async Task RefuseAsync(ConnectionContext connection)
+    /// <summary>
+    /// Tells a newcomer over the limit that the server is busy, with the caller's <paramref name="notice"/> for the
+    /// limit in force (bounded in time; nothing when there is no notice); the caller closes it.
+    /// </summary>
+    public async Task RefuseAsync(IServerConnection connection, Func<int, ReadOnlyMemory<byte>>? notice)
     {
+        if (notice is null)
+        {
+            return;
+        }
+
         using var deadline = new CancellationTokenSource(refusalTimeout);
         try
         {
-            string notice = string.Format(CultureInfo.CurrentCulture, Resources.LimitStrings.ServerBusy, maxConnections);
-            LineFramer.WriteLine(connection.Transport.Output, notice, "\n"u8);
-            await connection.Transport.Output.FlushAsync(deadline.Token);
+            await connection.Transport.Output.WriteAsync(notice(maxConnections), deadline.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
         {

@@ -24,7 +24,7 @@ public static class ListenAddress
     }
 
     /// <summary>
-    /// <c>localhost</c> means both loopbacks (IPv4 and IPv6) as Kestrel's <c>ListenLocalhost</c> does, except with port 0
+    /// <c>localhost</c> means both loopbacks (IPv4 and IPv6) as Kestrel's <c>ListenLocalhost</c> would, except with port 0
     /// where only 127.0.0.1 is bound (one ephemeral port cannot be promised on two sockets); <c>*</c> means every
     /// interface; an IP literal is bound as it is; any other name is resolved and each address bound.
     /// </summary>

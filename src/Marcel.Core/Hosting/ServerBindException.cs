@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Connections;
 
 namespace Marcel.Core.Hosting;
 
@@ -48,15 +47,13 @@ public sealed class ServerBindException : IOException
         }
     }
 
-    /// <summary>Sorts the exception Kestrel or the resolver threw into a <see cref="BindFailure"/>.</summary>
+    /// <summary>Sorts the exception the bind or the resolver threw into a <see cref="BindFailure"/>.</summary>
     public static BindFailure Classify(Exception error)
     {
         for (Exception? e = error; e is not null; e = e.InnerException)
         {
             switch (e)
             {
-                case AddressInUseException:
-                    return BindFailure.AddressInUse;
                 case SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }:
                     return BindFailure.AddressInUse;
                 case SocketException { SocketErrorCode: SocketError.AddressNotAvailable }:

@@ -14,6 +14,13 @@ public sealed record ServerLimits
     /// <summary>Hard cap on <see cref="MaxConnections"/>.</summary>
     public const int MaxConnectionsCap = 100_000;
 
+    /// <summary>
+    /// What a newcomer past <see cref="MaxConnections"/> is sent before it is closed, given the limit in force (which
+    /// the file-descriptor budget may have lowered). The host speaks no protocol: the server that stands on it words
+    /// this, e.g. <see cref="Transport.BusyNotice.Line"/>. Default null: the newcomer is closed without a word.
+    /// </summary>
+    public Func<int, ReadOnlyMemory<byte>>? BusyNotice { get; init; }
+
     /// <summary>How long the "server busy" line may take to leave before the refused connection is closed anyway. Default 1 s.</summary>
     public TimeSpan RefusalTimeout { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -1,6 +1,4 @@
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
 
 namespace Marcel.Core.Hosting;
 
@@ -40,7 +38,10 @@ public sealed record TcpKeepAlive
     /// <summary>The default: first probe after 60 s, a dead peer found within 90 s.</summary>
     public static TcpKeepAlive Default { get; } = new(TimeSpan.FromSeconds(60));
 
-    /// <summary>Turns keepalive on for <paramref name="socket"/> with these timings.</summary>
+    /// <summary>
+    /// Turns keepalive on for <paramref name="socket"/> with these timings. Per accepted socket rather than on the
+    /// listening socket: inheritance of keepalive settings from a listener is a Linux habit, not a promise.
+    /// </summary>
     public void Apply(Socket socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
@@ -58,23 +59,4 @@ public sealed record TcpKeepAlive
 
     private const int IpProtoTcp = 6;
     private const int TcpUserTimeout = 18; // linux/tcp.h
-
-    /// <summary>
-    /// Applies to the socket under <paramref name="connection"/>, if it has one. Per accepted socket rather than on the
-    /// listening socket: inheritance of keepalive settings from a listener is a Linux habit, not a promise.
-    /// </summary>
-    internal void Apply(ConnectionContext connection)
-    {
-        if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is Socket socket)
-        {
-            try
-            {
-                Apply(socket);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                // The peer is already gone: the connection ends on its own.
-            }
-        }
-    }
 }

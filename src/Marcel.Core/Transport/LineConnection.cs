@@ -6,7 +6,7 @@ namespace Marcel.Core.Transport;
 
 /// <summary>
 /// A connection seen as lines: a <see cref="LineReader"/> over the transport's input and a serialised
-/// line writer over its output. The same type serves Kestrel's accepted connections and our own client sockets.
+/// line writer over its output. The same type serves the host's accepted connections and our own client sockets.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "SemaphoreSlim needs disposing only when its AvailableWaitHandle is used; it is not.")]
 public sealed class LineConnection : IMessagePeer
@@ -45,8 +45,8 @@ public sealed class LineConnection : IMessagePeer
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
-            // Kestrel completes the input with ConnectionResetException (an IOException), or with the bare SocketException
-            // "connection timed out" when keepalive found the peer gone; our client socket with IOException.
+            // A reset, or keepalive finding the peer gone, fails the read with IOException on both sides (see
+            // IServerConnection); a SocketException is caught too for transports that do not wrap it.
             WasReset = true;
             return LineReadResult.End;
         }
@@ -124,7 +124,14 @@ public sealed class LineConnection : IMessagePeer
         {
             if (Interlocked.Exchange(ref _outputCompleted, 1) == 0)
             {
-                await _transport.Output.CompleteAsync(error);
+                try
+                {
+                    await _transport.Output.CompleteAsync(error); // Flushes what a failed send left behind.
+                }
+                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+                {
+                    // The peer reset or vanished: what is left cannot be sent, and that is not an error here.
+                }
             }
         }
         finally

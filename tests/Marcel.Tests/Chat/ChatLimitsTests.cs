@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Marcel.Core.Chat;
 using Marcel.Core.Hosting;
 using Marcel.Tests.Support;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Marcel.Tests.Chat;

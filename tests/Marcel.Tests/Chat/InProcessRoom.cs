@@ -9,10 +9,10 @@ namespace Marcel.Tests.Chat;
 internal sealed class InProcessRoom : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly SocketServerHost _host;
+    private readonly TcpServerHost _host;
     private Task? _run;
 
-    private InProcessRoom(ChatServer server, SocketServerHost host, RecordingOperator console)
+    private InProcessRoom(ChatServer server, TcpServerHost host, RecordingOperator console)
     {
         Server = server;
         _host = host;
@@ -31,7 +31,7 @@ internal sealed class InProcessRoom : IAsyncDisposable
     {
         var console = new RecordingOperator();
         var server = new ChatServer(options ?? new ChatOptions(), console, NullLogger.Instance);
-        SocketServerHost listener = await SocketServerHost.StartAsync(host, 0, server.OnConnectedAsync, NullLoggerFactory.Instance);
+        TcpServerHost listener = await TcpServerHost.StartAsync(host, 0, server.OnConnectedAsync, NullLoggerFactory.Instance);
         var room = new InProcessRoom(server, listener, console);
         room._run = server.RunAsync(listener.BoundEndPoints, room._stop.Token);
         return room;

@@ -6,23 +6,21 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Marcel.Core.Hosting;
 using Marcel.Core.Security;
+using Marcel.Core.Transport;
 using Marcel.Tests.Support;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
 
 namespace Marcel.Tests.Hosting;
 
-/// <summary>What both hosts must do alike: the dialogue stands on Kestrel, the chat room on bare sockets.</summary>
+/// <summary>What the one TCP host promises every handler (the dialogue and the chat room stand on it).</summary>
 public class HostContractTests
 {
-    [Theory]
-    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
-    public async Task A_port_already_in_use_is_a_bind_failure_that_says_so(string kind)
+    [Fact]
+    public async Task A_port_already_in_use_is_a_bind_failure_that_says_so()
     {
         TcpListener taken = Loopback.Listen(out int port);
         try
         {
-            var error = await Assert.ThrowsAsync<ServerBindException>(() => AnyHost.StartAsync(kind, _ => Task.CompletedTask, port: port));
+            var error = await Assert.ThrowsAsync<ServerBindException>(() => TestHost.StartAsync(_ => Task.CompletedTask, port: port));
             Assert.Equal(BindFailure.AddressInUse, error.Failure);
             Assert.Equal($"127.0.0.1:{port}", error.Address);
         }
@@ -32,46 +30,42 @@ public class HostContractTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
-    public async Task A_second_server_on_the_same_port_is_refused(string kind)
+    [Fact]
+    public async Task A_second_server_on_the_same_port_is_refused()
     {
-        await using AnyHost first = await AnyHost.StartAsync(kind, _ => Task.CompletedTask);
-        var error = await Assert.ThrowsAsync<ServerBindException>(() => AnyHost.StartAsync(kind, _ => Task.CompletedTask, port: first.Port));
+        await using TcpServerHost first = await TestHost.StartAsync(_ => Task.CompletedTask);
+        var error = await Assert.ThrowsAsync<ServerBindException>(() => TestHost.StartAsync(_ => Task.CompletedTask, port: first.Port()));
         Assert.Equal(BindFailure.AddressInUse, error.Failure);
     }
 
-    [Theory]
-    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
-    public async Task A_port_whose_last_connection_is_in_time_wait_can_be_listened_on_at_once_as_after_a_restart(string kind)
+    [Fact]
+    public async Task A_port_whose_last_connection_is_in_time_wait_can_be_listened_on_at_once_as_after_a_restart()
     {
-        // .NET sets SO_REUSEADDR on Unix listening sockets, as ncat does; this guards it for both hosts.
+        // .NET sets SO_REUSEADDR on Unix listening sockets, as ncat does; this guards it.
         int port = await Loopback.PortInTimeWaitAsync(serverClosesFirst: true);
-        await using AnyHost host = await AnyHost.StartAsync(kind, async connection => await connection.Transport.Output.WriteAsync("back\n"u8.ToArray()), port: port);
+        await using TcpServerHost host = await TestHost.StartAsync(async connection => await connection.Transport.Output.WriteAsync("back\n"u8.ToArray()), port: port);
         await using LineClient client = await LineClient.ConnectAsync(port);
         Assert.Equal("back", await client.ReadLineAsync());
     }
 
-    [Theory]
-    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
-    public async Task Accepted_sockets_have_nagle_disabled_so_small_lines_leave_at_once(string kind)
+    [Fact]
+    public async Task Accepted_sockets_have_nagle_disabled_so_small_lines_leave_at_once()
     {
         var noDelay = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using AnyHost host = await AnyHost.StartAsync(kind, connection =>
+        await using TcpServerHost host = await TestHost.StartAsync(connection =>
         {
-            noDelay.TrySetResult(connection.Features.Get<IConnectionSocketFeature>()?.Socket.NoDelay ?? false);
+            noDelay.TrySetResult(connection.Socket().NoDelay);
             return Task.CompletedTask;
         });
-        await using LineClient client = await LineClient.ConnectAsync(host.Port);
+        await using LineClient client = await LineClient.ConnectAsync(host.Port());
         Assert.True(await noDelay.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken));
     }
 
-    [Theory]
-    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
-    public async Task A_handler_that_throws_loses_its_connection_only_and_the_next_client_is_served(string kind)
+    [Fact]
+    public async Task A_handler_that_throws_loses_its_connection_only_and_the_next_client_is_served()
     {
         int calls = 0;
-        await using AnyHost host = await AnyHost.StartAsync(kind, async connection =>
+        await using TcpServerHost host = await TestHost.StartAsync(async connection =>
         {
             if (Interlocked.Increment(ref calls) == 1)
             {
@@ -81,21 +75,20 @@ public class HostContractTests
             await connection.Transport.Output.WriteAsync("served\n"u8.ToArray());
         });
 
-        await using (LineClient first = await LineClient.ConnectAsync(host.Port))
+        await using (LineClient first = await LineClient.ConnectAsync(host.Port()))
         {
             Assert.Empty(await first.ReadToEndAsync());
         }
 
-        await using LineClient second = await LineClient.ConnectAsync(host.Port);
+        await using LineClient second = await LineClient.ConnectAsync(host.Port());
         Assert.Equal("served", await second.ReadLineAsync());
     }
 
-    [Theory]
-    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
-    public async Task Stopping_ends_a_handler_that_would_read_forever_within_the_grace_period_and_closes_its_client(string kind)
+    [Fact]
+    public async Task Stopping_ends_a_handler_that_would_read_forever_within_the_grace_period_and_closes_its_client()
     {
         var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using AnyHost host = await AnyHost.StartAsync(kind, async connection =>
+        await using TcpServerHost host = await TestHost.StartAsync(async connection =>
         {
             reading.TrySetResult();
             while (!(await connection.Transport.Input.ReadAsync()).IsCompleted)
@@ -103,7 +96,7 @@ public class HostContractTests
                 // Reads and ignores until the connection is gone.
             }
         });
-        await using LineClient client = await LineClient.ConnectAsync(host.Port);
+        await using LineClient client = await LineClient.ConnectAsync(host.Port());
         await reading.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
 
         var clock = Stopwatch.StartNew();
@@ -112,29 +105,27 @@ public class HostContractTests
         Assert.Empty(await ReadToEndOrResetAsync(client));
     }
 
-    [Theory]
-    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
-    public async Task Over_tls_the_handler_sees_plain_bytes_both_ways(string kind)
+    [Fact]
+    public async Task Over_tls_the_handler_sees_plain_bytes_both_ways()
     {
         using X509Certificate2 certificate = ServerCertificate.CreateSelfSigned("localhost", DateTimeOffset.UtcNow);
-        await using AnyHost host = await AnyHost.StartAsync(kind, EchoOneLineAsync, tls: new TlsServerOptions { Certificate = certificate });
+        await using TcpServerHost host = await TestHost.StartAsync(EchoOneLineAsync, tls: new TlsServerOptions { Certificate = certificate });
 
-        await using SslStream tls = await ConnectTlsAsync(host.Port, certificate);
+        await using SslStream tls = await ConnectTlsAsync(host.Port(), certificate);
         await tls.WriteAsync("bonjour\n"u8.ToArray(), Timeouts.StepToken());
         using var reader = new StreamReader(tls, Encoding.UTF8);
         Assert.Equal("echo: bonjour", await reader.ReadLineAsync(Timeouts.StepToken()));
     }
 
-    [Theory]
-    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
-    public async Task A_silent_tls_client_is_dropped_after_the_handshake_timeout_while_another_is_served(string kind)
+    [Fact]
+    public async Task A_silent_tls_client_is_dropped_after_the_handshake_timeout_while_another_is_served()
     {
         using X509Certificate2 certificate = ServerCertificate.CreateSelfSigned("localhost", DateTimeOffset.UtcNow);
         var options = new TlsServerOptions { Certificate = certificate, HandshakeTimeout = TimeSpan.FromSeconds(1) };
-        await using AnyHost host = await AnyHost.StartAsync(kind, EchoOneLineAsync, tls: options);
+        await using TcpServerHost host = await TestHost.StartAsync(EchoOneLineAsync, tls: options);
 
-        await using LineClient silent = await LineClient.ConnectAsync(host.Port);
-        await using (SslStream other = await ConnectTlsAsync(host.Port, certificate))
+        await using LineClient silent = await LineClient.ConnectAsync(host.Port());
+        await using (SslStream other = await ConnectTlsAsync(host.Port(), certificate))
         {
             await other.WriteAsync("meanwhile\n"u8.ToArray(), Timeouts.StepToken());
             using var reader = new StreamReader(other, Encoding.UTF8);
@@ -146,8 +137,38 @@ public class HostContractTests
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
     }
 
+    [Fact]
+    public async Task A_tls_connection_whose_handshake_finishes_while_the_host_stops_is_not_served_and_stop_waits_for_it()
+    {
+        using X509Certificate2 certificate = ServerCertificate.CreateSelfSigned("localhost", DateTimeOffset.UtcNow);
+        int served = 0;
+        await using TcpServerHost host = await TestHost.StartAsync(connection =>
+        {
+            Interlocked.Increment(ref served);
+            return EchoOneLineAsync(connection);
+        }, tls: new TlsServerOptions { Certificate = certificate });
+        var handshaken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.AfterHandshake = async () =>
+        {
+            handshaken.TrySetResult();
+            await release.Task;
+        };
+
+        await using SslStream tls = await ConnectTlsAsync(host.Port(), certificate);
+        await handshaken.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
+        Task stopping = host.StopAsync();
+        // The connection was counted from accept: stop cannot be done while its handshake is still being finished.
+        Assert.NotSame(stopping, await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken)));
+        release.TrySetResult();
+        await stopping.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, Volatile.Read(ref served));
+        Assert.Equal(0, await tls.ReadAsync(new byte[16], Timeouts.StepToken())); // Closed (with close_notify), never served.
+    }
+
     // Reads one line and answers it: enough to see the bytes cross both ways.
-    private static async Task EchoOneLineAsync(ConnectionContext connection)
+    private static async Task EchoOneLineAsync(IServerConnection connection)
     {
         while (true)
         {

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Marcel.Core.Hosting;
 using Marcel.Tests.Support;
-using Microsoft.AspNetCore.Connections.Features;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Marcel.Tests.Hosting;
 
@@ -30,41 +28,66 @@ public class KeepAliveTests
         Assert.Equal(TimeSpan.FromSeconds(90), TcpKeepAlive.Default.DetectionBound);
     }
 
-    [Theory]
-    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
-    public async Task An_accepted_socket_carries_the_keepalive_settings(string kind)
+    [Fact]
+    public async Task An_accepted_socket_carries_the_keepalive_settings()
     {
-        int[] seen = await AcceptedSocketOptionsAsync(kind, new ServerLimits { KeepAlive = new TcpKeepAlive(TimeSpan.FromSeconds(7)) });
-        Assert.Equal([1, 7, 7, 3], seen);
+        int[] seen = await AcceptedSocketOptionsAsync(new ServerLimits { KeepAlive = new TcpKeepAlive(TimeSpan.FromSeconds(7)) });
+        Assert.Equal([1, 7, 7, 3], seen[..4]);
     }
 
-    [Theory]
-    [MemberData(nameof(AnyHost.Kinds), MemberType = typeof(AnyHost))]
-    public async Task Without_keepalive_an_accepted_socket_is_left_as_the_system_makes_it(string kind)
+    [Fact]
+    public async Task On_linux_unacknowledged_data_is_bounded_by_the_same_detection_time()
     {
-        int[] seen = await AcceptedSocketOptionsAsync(kind, new ServerLimits { KeepAlive = null });
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("TCP_USER_TIMEOUT is a Linux option.");
+        }
+
+        var keepAlive = new TcpKeepAlive(TimeSpan.FromSeconds(7));
+        int[] seen = await AcceptedSocketOptionsAsync(new ServerLimits { KeepAlive = keepAlive });
+        Assert.Equal((int)keepAlive.DetectionBound.TotalMilliseconds, seen[4]);
+    }
+
+    [Fact]
+    public async Task Without_keepalive_an_accepted_socket_is_left_as_the_system_makes_it()
+    {
+        int[] seen = await AcceptedSocketOptionsAsync(new ServerLimits { KeepAlive = null });
         Assert.Equal(0, seen[0]);
     }
 
-    // SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT as read back from the socket the server accepted.
-    private static async Task<int[]> AcceptedSocketOptionsAsync(string kind, ServerLimits limits)
+    // TCP_USER_TIMEOUT in milliseconds (IPPROTO_TCP 6, option 18 in linux/tcp.h); 0 where there is no such option.
+    private static int UserTimeout(Socket socket)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return 0;
+        }
+
+        byte[] value = new byte[4];
+        socket.GetRawSocketOption(6, 18, value);
+        return BitConverter.ToInt32(value);
+    }
+
+    // SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_USER_TIMEOUT as read back from the socket the server accepted.
+    private static async Task<int[]> AcceptedSocketOptionsAsync(ServerLimits limits)
     {
         var seen = new TaskCompletionSource<int[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using AnyHost host = await AnyHost.StartAsync(kind, connection =>
+        await using TcpServerHost host = await TestHost.StartAsync(connection =>
         {
-            Socket socket = connection.Features.Get<IConnectionSocketFeature>()!.Socket;
+            Socket socket = connection.Socket();
             seen.TrySetResult(
             [
                 (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!,
                 (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime)!,
                 (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval)!,
                 (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount)!,
+                UserTimeout(socket),
             ]);
             return Task.CompletedTask;
         }, limits);
 
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, host.Port), Timeouts.StepToken());
+        await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, host.Port()), Timeouts.StepToken());
         return await seen.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
     }
 }

@@ -1,55 +1,49 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using Marcel.Core.Security;
-using Microsoft.AspNetCore.Connections;
+using Marcel.Core.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Marcel.Core.Hosting;
 
 /// <summary>
-/// A TCP server on bare sockets for handlers that hold thousands of quiet connections: the chat room. It hands each
-/// connection to the same kind of delegate as <see cref="LineServerHost"/> (a <see cref="ConnectionContext"/> whose
-/// transport is a pair of pipes), with the same limits, keepalive, TLS and two-second shutdown, but a quiet connection
-/// costs far less. Measured (NativeAOT, 10,000 idle connections): a handler that only waits costs 1.5 KiB of RSS per
-/// connection here and 3.8 KiB under Kestrel, even over a Kestrel transport that holds no buffer; a chat member costs
-/// 3.1 KiB here and 6.2 KiB under Kestrel. See <see cref="StreamSocketConnection"/> and <see cref="IConnectionReadinessFeature"/>.
+/// The TCP server every line server stands on (the dialogue and the chat room), on bare sockets: it binds, accepts,
+/// applies the limits, keepalive and TLS, hands each connection to one delegate as an <see cref="IServerConnection"/>,
+/// and shuts down in phases (stop listening, wait up to two seconds for the handlers, abort the rest). It speaks no
+/// protocol: the "busy" notice comes from <see cref="ServerLimits.BusyNotice"/>. A quiet connection costs little
+/// (NativeAOT, 10,000 idle connections: a handler that only waits costs 1.5 KiB of RSS per connection, a chat member
+/// 3.2 KiB, where the same on Kestrel cost 3.8 and 6.2 KiB). See <see cref="TcpServerConnection"/>.
 /// </summary>
-public sealed class SocketServerHost : IAsyncDisposable
+public sealed class TcpServerHost : IAsyncDisposable
 {
     // Kestrel's default listen backlog.
     private const int Backlog = 512;
 
-    // As long as Kestrel's shutdown timeout in LineServerHost.
-    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>How long <see cref="StopAsync"/> waits for the handlers before it aborts their connections.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Socket[] _listeners;
-    private readonly Func<ConnectionContext, Task> _onConnection;
+    private readonly Func<IServerConnection, Task> _onConnection;
     private readonly ConnectionGate _gate;
     private readonly TcpKeepAlive? _keepAlive;
-    private readonly TimeSpan _handshakeTimeout;
-    private readonly SslServerAuthenticationOptions? _sslOptions;
+    private readonly Func<int, ReadOnlyMemory<byte>>? _busyNotice;
+    private readonly TlsServerHandshake? _tls;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _freeSockets;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly HashSet<StreamSocketConnection> _open = [];
+    private readonly HashSet<TcpServerConnection> _open = [];
     private readonly Task[] _acceptLoops;
     private TaskCompletionSource? _allClosed;
     private int _stopped;
 
-    private SocketServerHost(Socket[] listeners, Func<ConnectionContext, Task> onConnection, ConnectionGate gate, ServerLimits limits, TlsServerOptions? tls, ILogger logger)
+    private TcpServerHost(Socket[] listeners, Func<IServerConnection, Task> onConnection, ConnectionGate gate, ServerLimits limits, TlsServerOptions? tls, ILogger logger)
     {
         _listeners = listeners;
         _onConnection = onConnection;
         _gate = gate;
         _keepAlive = limits.KeepAlive;
-        _handshakeTimeout = tls?.HandshakeTimeout ?? TimeSpan.Zero;
-        _sslOptions = tls is null ? null : new SslServerAuthenticationOptions
-        {
-            // Built once: every handshake shares the certificate and its chain.
-            ServerCertificateContext = SslStreamCertificateContext.Create(tls.Certificate, additionalCertificates: null),
-            ClientCertificateRequired = false,
-        };
+        _busyNotice = limits.BusyNotice;
+        _tls = tls is null ? null : new TlsServerHandshake(tls);
         _logger = logger;
         // Past the gate's limit a few sockets are still accepted, to say "busy" to; past those the kernel's backlog waits,
         // so a burst of strangers cannot exhaust file descriptors (.NET aborts the process when it cannot get one).
@@ -71,10 +65,10 @@ public sealed class SocketServerHost : IAsyncDisposable
     /// per connection, which lives until its task ends. With <paramref name="tls"/>, the handler sees the decrypted
     /// bytes. Throws <see cref="ServerBindException"/> when it cannot listen.
     /// </summary>
-    public static async Task<SocketServerHost> StartAsync(
+    public static async Task<TcpServerHost> StartAsync(
         string host,
         int port,
-        Func<ConnectionContext, Task> onConnection,
+        Func<IServerConnection, Task> onConnection,
         ILoggerFactory loggerFactory,
         TlsServerOptions? tls = null,
         ServerLimits? limits = null,
@@ -85,7 +79,7 @@ public sealed class SocketServerHost : IAsyncDisposable
         tls?.Validate();
         IReadOnlyList<IPEndPoint> endpoints = await ListenAddress.ResolveToBindAsync(host, port, cancellationToken);
         limits ??= new ServerLimits();
-        ILogger logger = loggerFactory.CreateLogger<SocketServerHost>();
+        ILogger logger = loggerFactory.CreateLogger<TcpServerHost>();
         ConnectionGate gate = ConnectionGate.Create(limits, logger);
 
         var listeners = new List<Socket>();
@@ -97,7 +91,7 @@ public sealed class SocketServerHost : IAsyncDisposable
                 listeners.Add(listener);
                 if (endpoint.Address.Equals(IPAddress.IPv6Any))
                 {
-                    listener.DualMode = true; // "*" takes IPv4 clients too, as under Kestrel.
+                    listener.DualMode = true; // "*" takes IPv4 clients too.
                 }
 
                 listener.Bind(endpoint);
@@ -110,7 +104,7 @@ public sealed class SocketServerHost : IAsyncDisposable
             throw ServerBindException.For(host, port, e);
         }
 
-        return new SocketServerHost([.. listeners], onConnection, gate, limits, tls, logger);
+        return new TcpServerHost([.. listeners], onConnection, gate, limits, tls, logger);
     }
 
     /// <summary>
@@ -144,16 +138,16 @@ public sealed class SocketServerHost : IAsyncDisposable
 
         if (await Task.WhenAny(allClosed, Task.Delay(ShutdownTimeout)) != allClosed)
         {
-            StreamSocketConnection[] left;
+            TcpServerConnection[] left;
             lock (_open)
             {
                 left = [.. _open];
             }
 
             HostingLog.AbortingAtShutdown(_logger, left.Length);
-            foreach (StreamSocketConnection connection in left)
+            foreach (TcpServerConnection connection in left)
             {
-                connection.Abort(new ConnectionAbortedException("The server is shutting down."));
+                connection.Abort();
             }
 
             await allClosed.WaitAsync(ShutdownTimeout).ContinueWith(static _ => { }, TaskScheduler.Default);
@@ -220,27 +214,43 @@ public sealed class SocketServerHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Test hook: runs after a TLS handshake succeeds, before the host decides whether to serve the connection (a
+    /// handshake that finishes while the host stops must not be served).
+    /// </summary>
+    internal Func<Task>? AfterHandshake { get; set; }
+
     /// <summary>One connection, from accept to close; never throws (a failure ends that connection only).</summary>
     private async Task ServeAsync(Socket socket)
     {
-        StreamSocketConnection? connection = null;
+        // Tracked from accept, so that StopAsync waits for (and can abort) a connection still in its TLS handshake.
+        var connection = new TcpServerConnection(socket);
+        if (!Track(connection))
+        {
+            await CloseAsync(connection);
+            return;
+        }
+
         try
         {
             socket.NoDelay = true; // A line must not wait for the previous one's acknowledgement.
+            // Per accepted socket, before TLS: a peer that vanishes during a handshake is covered too.
             _keepAlive?.Apply(socket);
-            Stream stream = new EagerNetworkStream(socket);
-            if (_sslOptions is not null)
+            if (_tls is not null)
             {
-                stream = await HandshakeAsync(stream);
+                await _tls.AuthenticateAsync(connection, _stopping.Token);
+                if (AfterHandshake is { } hook)
+                {
+                    await hook();
+                }
+
+                if (_stopping.IsCancellationRequested)
+                {
+                    return; // Finished during StopAsync: the server is no longer serving anyone.
+                }
             }
 
-            connection = new StreamSocketConnection(socket, stream);
-            lock (_open)
-            {
-                _open.Add(connection);
-            }
-
-            // The gate's steps inline rather than ConnectionGate.RunAsync: one async frame less per quiet connection.
+            // The gate's steps inline: one async frame less per quiet connection.
             if (_gate.TryEnter())
             {
                 try
@@ -254,7 +264,7 @@ public sealed class SocketServerHost : IAsyncDisposable
             }
             else
             {
-                await _gate.RefuseAsync(connection);
+                await _gate.RefuseAsync(connection, _busyNotice);
             }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
@@ -268,53 +278,42 @@ public sealed class SocketServerHost : IAsyncDisposable
         }
         finally
         {
-            await CloseAsync(socket, connection);
+            await CloseAsync(connection);
         }
     }
 
-    private async Task<Stream> HandshakeAsync(Stream stream)
+    /// <summary>Counts <paramref name="connection"/> among the open ones; false once StopAsync has taken its count.</summary>
+    private bool Track(TcpServerConnection connection)
     {
-        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        deadline.CancelAfter(_handshakeTimeout);
-        try
+        lock (_open)
         {
-            await ssl.AuthenticateAsServerAsync(_sslOptions!, deadline.Token);
-            return ssl;
-        }
-        catch
-        {
-            await ssl.DisposeAsync();
-            throw;
-        }
-    }
-
-    private async Task CloseAsync(Socket socket, StreamSocketConnection? connection)
-    {
-        try
-        {
-            if (connection is null)
+            if (_allClosed is not null)
             {
-                socket.Dispose();
-                return;
+                return false;
             }
 
+            _open.Add(connection);
+            return true;
+        }
+    }
+
+    private async Task CloseAsync(TcpServerConnection connection)
+    {
+        try
+        {
             await connection.DisposeAsync();
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
-            socket.Dispose();
+            connection.Socket.Dispose();
         }
         finally
         {
-            if (connection is not null)
+            lock (_open)
             {
-                lock (_open)
+                if (_open.Remove(connection) && _open.Count == 0)
                 {
-                    if (_open.Remove(connection) && _open.Count == 0)
-                    {
-                        _allClosed?.TrySetResult();
-                    }
+                    _allClosed?.TrySetResult();
                 }
             }
 

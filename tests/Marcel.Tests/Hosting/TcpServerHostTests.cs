@@ -1,30 +1,30 @@
 using System.Net.Sockets;
 using System.Text;
 using Marcel.Core.Hosting;
+using Marcel.Core.Transport;
 using Marcel.Tests.Support;
-using Microsoft.AspNetCore.Connections;
 
 namespace Marcel.Tests.Hosting;
 
 /// <summary>
-/// What lets the bare-socket host hold ten thousand quiet clients cheaply, each shown to work: waiting for data with a
+/// What lets the host hold ten thousand quiet clients cheaply, each shown to work: waiting for data with a
 /// zero-byte read, and sends that leave at once when the socket has room (and still arrive whole when it has not).
 /// </summary>
-public class SocketServerHostTests
+public class TcpServerHostTests
 {
     [Fact]
     public async Task Waiting_for_data_consumes_nothing_and_the_next_read_gets_every_byte()
     {
         var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using AnyHost host = await AnyHost.StartAsync(AnyHost.Sockets, async connection =>
+        await using TcpServerHost host = await TestHost.StartAsync(async connection =>
         {
-            IConnectionReadinessFeature readiness = connection.Features.Get<IConnectionReadinessFeature>()!;
+            IServerConnection readiness = connection;
             Assert.Equal(0, await readiness.WaitForDataAsync(CancellationToken.None));
             System.IO.Pipelines.ReadResult read = await connection.Transport.Input.ReadAsync();
             seen.TrySetResult(Encoding.UTF8.GetString(read.Buffer));
         });
 
-        await using LineClient client = await LineClient.ConnectAsync(host.Port);
+        await using LineClient client = await LineClient.ConnectAsync(host.Port());
         await client.SendAsync("all of it");
         Assert.Equal("all of it", await seen.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken));
     }
@@ -36,9 +36,9 @@ public class SocketServerHostTests
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
-        await using AnyHost host = await AnyHost.StartAsync(AnyHost.Sockets, async connection =>
+        await using TcpServerHost host = await TestHost.StartAsync(async connection =>
         {
-            IConnectionReadinessFeature readiness = connection.Features.Get<IConnectionReadinessFeature>()!;
+            IServerConnection readiness = connection;
             try
             {
                 ValueTask<int> wait = readiness.WaitForDataAsync(stop.Token);
@@ -54,7 +54,7 @@ public class SocketServerHostTests
             done.TrySetResult();
         });
 
-        await using (LineClient client = await LineClient.ConnectAsync(host.Port))
+        await using (LineClient client = await LineClient.ConnectAsync(host.Port()))
         {
             await waiting.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
             await stop.CancelAsync();
@@ -69,15 +69,15 @@ public class SocketServerHostTests
     {
         var outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using AnyHost host = await AnyHost.StartAsync(AnyHost.Sockets, async connection =>
+        await using TcpServerHost host = await TestHost.StartAsync(async connection =>
         {
-            ValueTask<int> wait = connection.Features.Get<IConnectionReadinessFeature>()!.WaitForDataAsync(CancellationToken.None);
+            ValueTask<int> wait = connection.WaitForDataAsync(CancellationToken.None);
             waiting.TrySetResult();
             await wait;
             outcome.TrySetResult((await connection.Transport.Input.ReadAsync()).IsCompleted);
         });
 
-        LineClient client = await LineClient.ConnectAsync(host.Port);
+        LineClient client = await LineClient.ConnectAsync(host.Port());
         await waiting.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
         await client.DisposeAsync();
         Assert.True(await outcome.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken));
@@ -89,7 +89,7 @@ public class SocketServerHostTests
         // 8 MB of numbered lines: far more than the socket buffers hold, so most of it waits for the client to read.
         const int Lines = 200_000;
         var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using AnyHost host = await AnyHost.StartAsync(AnyHost.Sockets, async connection =>
+        await using TcpServerHost host = await TestHost.StartAsync(async connection =>
         {
             var text = new StringBuilder();
             for (int i = 0; i < Lines; i++)
@@ -102,7 +102,7 @@ public class SocketServerHostTests
             await flush;
         });
 
-        await using LineClient client = await LineClient.ConnectAsync(host.Port);
+        await using LineClient client = await LineClient.ConnectAsync(host.Port());
         await writing.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
         List<string> received = await client.ReadToEndAsync();
         Assert.Equal(Lines, received.Count);

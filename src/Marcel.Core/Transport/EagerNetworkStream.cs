@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Marcel.Core.Hosting;
+namespace Marcel.Core.Transport;
 
 /// <summary>
 /// A <see cref="NetworkStream"/> whose writes first try a non-blocking send. A line to a client that keeps up fits in
