@@ -18,9 +18,6 @@ internal static partial class DatagramLog
     [LoggerMessage(703, LogLevel.Debug, "Datagram from {Remote} turned away (busy); answered: {Answered}")]
     public static partial void TurnedAway(ILogger logger, IPEndPoint remote, bool answered);
 
-    [LoggerMessage(704, LogLevel.Debug, "{Bytes} bytes for {Remote} held back: it has not yet shown it receives (amplification limit)")]
-    public static partial void HeldBack(ILogger logger, IPEndPoint remote, int bytes);
-
     [LoggerMessage(705, LogLevel.Error, "The datagram receive loop on {Local} failed; that socket no longer receives")]
     public static partial void ReceiveFailed(ILogger logger, IPEndPoint local, Exception error);
 }

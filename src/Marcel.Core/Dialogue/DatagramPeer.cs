@@ -17,23 +17,21 @@ namespace Marcel.Core.Dialogue;
 internal sealed class DatagramPeer : IConversationPeer
 {
     private const int MaxInboxLines = 256;
-    private const int MaxHeldDatagrams = 16;
 
     private readonly DatagramSocket _socket;
+    private readonly DatagramSender _sender;
     private readonly LineEnding _ending;
     private readonly TimeSpan? _idleTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly AmplificationLimit _limit = new();
     private readonly Channel<string> _inbox = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxInboxLines) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private readonly Queue<byte[]> _held = new();
-    private readonly Lock _heldLock = new();
     private volatile bool _closed;
     private long _lastHeard;
 
     public DatagramPeer(DatagramSocket socket, IPEndPoint remote, LineEnding ending, TimeSpan? idleTimeout, TimeProvider time, ILogger logger)
     {
         _socket = socket;
+        _sender = new DatagramSender(socket, remote);
         Remote = remote;
         _ending = ending;
         _idleTimeout = idleTimeout;
@@ -53,7 +51,7 @@ internal sealed class DatagramPeer : IConversationPeer
     public int? MaxMessageBytes => _socket.Options.MaxDatagramBytes;
 
     /// <summary>Bytes sent to this peer before it had shown that it receives.</summary>
-    public long UnverifiedBytesSent => _limit.UnverifiedBytesSent;
+    public long UnverifiedBytesSent => _sender.UnverifiedBytesSent;
 
     /// <summary>Takes a datagram from this peer: its lines go to the conversation; a datagram over the maximum is refused with a notice.</summary>
     public async ValueTask DeliverAsync(Datagram datagram, CancellationToken cancellationToken)
@@ -64,7 +62,7 @@ internal sealed class DatagramPeer : IConversationPeer
         }
 
         Interlocked.Exchange(ref _lastHeard, _time.GetTimestamp());
-        bool verifiedNow = _limit.Received(datagram.TooLong ? _socket.Options.MaxDatagramBytes + 1 : datagram.Payload.Length);
+        await _sender.ReceivedAsync(datagram.TooLong ? _socket.Options.MaxDatagramBytes + 1 : datagram.Payload.Length, cancellationToken);
         if (datagram.TooLong)
         {
             DatagramLog.DatagramTooLong(_logger, Remote, _socket.Options.MaxDatagramBytes);
@@ -78,10 +76,6 @@ internal sealed class DatagramPeer : IConversationPeer
             }
         }
 
-        if (verifiedNow)
-        {
-            await SendHeldAsync(cancellationToken);
-        }
     }
 
     public async ValueTask<LineReadResult> ReadAsync(CancellationToken cancellationToken = default)
@@ -142,37 +136,6 @@ internal sealed class DatagramPeer : IConversationPeer
             return false; // Never cut: the conversation checks replies first, and our own notices always fit.
         }
 
-        lock (_heldLock)
-        {
-            if (_held.Count > 0 || !_limit.TrySend(payload.Length))
-            {
-                if (_held.Count < MaxHeldDatagrams)
-                {
-                    _held.Enqueue(payload);
-                }
-
-                DatagramLog.HeldBack(_logger, Remote, payload.Length);
-                return true;
-            }
-        }
-
-        return await _socket.SendToAsync(payload, Remote, cancellationToken);
-    }
-
-    private async ValueTask SendHeldAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            byte[]? next;
-            lock (_heldLock)
-            {
-                if (!_held.TryDequeue(out next))
-                {
-                    return;
-                }
-            }
-
-            await _socket.SendToAsync(next, Remote, cancellationToken);
-        }
+        return await _sender.SendAsync(payload, cancellationToken);
     }
 }
