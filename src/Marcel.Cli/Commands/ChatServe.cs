@@ -73,6 +73,8 @@ internal static class ChatServe
             return ExitCodes.Tls;
         }
 
+        await server.StartAsync(signal.Token);
+
         TcpServerHost listener;
         try
         {

@@ -19,7 +19,7 @@ internal sealed class ConsoleChatOperator : IChatOperator, IAsyncDisposable
     private const string Prompt = "> ";
 
     private readonly ConsoleTerminal _terminal;
-    private readonly Channel<string> _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(Capacity) { SingleReader = true });
+    private readonly Channel<object> _lines = Channel.CreateBounded<object>(new BoundedChannelOptions(Capacity) { SingleReader = true });
     private readonly Task _writer;
     private int _dropped;
 
@@ -35,9 +35,10 @@ internal sealed class ConsoleChatOperator : IChatOperator, IAsyncDisposable
         _terminal.SetPrompt(Prompt);
     }
 
-    public void Traffic(string from, string text) => Show("<" + from + "> " + SafeText.ForTerminal(text));
+    /// <summary>Queues the batch as it is: its lines are decoded and made safe by the writer, off the room's threads.</summary>
+    public void Traffic(Core.Chat.Events.MemberSaid said) => Show(said);
 
-    public void Happened(string text) => Show(SafeText.ForTerminal(text));
+    public void Happened(string text) => Show(text);
 
     public ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) => _terminal.ReadLineAsync(cancellationToken);
 
@@ -48,7 +49,7 @@ internal sealed class ConsoleChatOperator : IChatOperator, IAsyncDisposable
         await _writer;
     }
 
-    private void Show(string line)
+    private void Show(object line)
     {
         if (!_lines.Writer.TryWrite(line))
         {
@@ -61,9 +62,17 @@ internal sealed class ConsoleChatOperator : IChatOperator, IAsyncDisposable
         var batch = new List<string>(256);
         while (await _lines.Reader.WaitToReadAsync())
         {
-            while (batch.Count < 1024 && _lines.Reader.TryRead(out string? line))
+            while (batch.Count < 1024 && _lines.Reader.TryRead(out object? item))
             {
-                batch.Add(line);
+                if (item is Core.Chat.Events.MemberSaid said)
+                {
+                    string prefix = "<" + said.From.Name + "> ";
+                    foreach (string text in said.Texts()) batch.Add(prefix + SafeText.ForTerminal(text));
+                }
+                else
+                {
+                    batch.Add(SafeText.ForTerminal((string)item));
+                }
             }
 
             if (Interlocked.Exchange(ref _dropped, 0) is > 0 and int dropped)

@@ -1,5 +1,3 @@
-using Marcel.Core.Dialogue;
-
 namespace Marcel.Core.Chat;
 
 /// <summary>
@@ -16,6 +14,9 @@ namespace Marcel.Core.Chat;
 /// </remarks>
 public static class ChatCommandParser
 {
+    /// <summary>The chapter's word for "I am leaving" (the dialogue has the same one; the room does not borrow it).</summary>
+    private const string Fin = "FIN";
+
     /// <summary>
     /// True when <paramref name="line"/> is a command, with <paramref name="command"/> set; false for a message
     /// to broadcast.
@@ -29,7 +30,7 @@ public static class ChatCommandParser
         }
 
         ReadOnlySpan<char> text = line.AsSpan().Trim();
-        if (text.Equals(Farewell.Word, StringComparison.OrdinalIgnoreCase))
+        if (text.Equals(Fin, StringComparison.OrdinalIgnoreCase))
         {
             command = new ChatCommand(ChatCommandKind.Quit, string.Empty);
             return true;

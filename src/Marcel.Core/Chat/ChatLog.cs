@@ -7,7 +7,7 @@ namespace Marcel.Core.Chat;
 internal static partial class ChatLog
 {
     [LoggerMessage(100, LogLevel.Debug, "{Name} joined from {Remote}")]
-    public static partial void Joined(ILogger logger, string name, EndPoint? remote);
+    public static partial void Joined(ILogger logger, string name, string? remote);
 
     [LoggerMessage(101, LogLevel.Debug, "{Name} left: {Reason}")]
     public static partial void Left(ILogger logger, string name, ChatCloseReason reason);
@@ -16,7 +16,7 @@ internal static partial class ChatLog
     public static partial void Denied(ILogger logger, EndPoint? remote);
 
     [LoggerMessage(103, LogLevel.Information, "Refused {Remote}: the room is full ({MaxClients})")]
-    public static partial void RoomFull(ILogger logger, EndPoint? remote, int maxClients);
+    public static partial void RoomFull(ILogger logger, string? remote, int maxClients);
 
     [LoggerMessage(104, LogLevel.Warning, "{Name} did not read fast enough (over {MaxQueueBytes} bytes queued); disconnected")]
     public static partial void Overflow(ILogger logger, string name, int maxQueueBytes);

@@ -11,8 +11,8 @@ public interface IChatOperator
     /// <summary>The room listens on <paramref name="endpoints"/>.</summary>
     void Listening(IReadOnlyList<IPEndPoint> endpoints);
 
-    /// <summary>A client said <paramref name="text"/> to the room.</summary>
-    void Traffic(string from, string text);
+    /// <summary>A member said lines to the room (one batch: see <see cref="Events.MemberSaid.Texts"/>).</summary>
+    void Traffic(Events.MemberSaid said);
 
     /// <summary>Something happened that the operator should see (joins, leaves, refusals, answers to commands), already worded.</summary>
     void Happened(string text);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Marcel.Core.Chat;
 using Marcel.Core.Hosting;
 using Marcel.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Marcel.Tests.Chat;
@@ -87,29 +88,27 @@ public class ChatLimitsTests
     [Fact]
     public async Task The_idle_timeout_closes_only_the_idle_client()
     {
-        var options = new ChatOptions { IdleTimeout = TimeSpan.FromMilliseconds(600) };
-        await using InProcessRoom room = await InProcessRoom.StartAsync(options);
+        // The room's clock is the subject: a fake one, moved by the test, so the outcome never rests on scheduling luck.
+        var time = new FakeTimeProvider();
+        var options = new ChatOptions { IdleTimeout = TimeSpan.FromSeconds(10) };
+        await using InProcessRoom room = await InProcessRoom.StartAsync(options, time: time);
         (LineClient idle, string idleName) = await room.JoinAsync();
         (LineClient busy, string busyName) = await room.JoinAsync();
         (LineClient watcher, _) = await room.JoinAsync();
         await using (idle) await using (busy) await using (watcher)
         {
-            using var talking = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-            Task keepTalking = Task.Run(async () =>
-            {
-                while (!talking.IsCancellationRequested)
-                {
-                    await busy.SendLineAsync("tick");
-                    await watcher.SendLineAsync("tock");
-                    await Task.Delay(100, CancellationToken.None);
-                }
-            }, CancellationToken.None);
-
+            // At 6 s the busy two talk; at 11 s the idle one has been quiet for 11 s, the others for 5.
+            time.Advance(TimeSpan.FromSeconds(6));
+            await busy.SendLineAsync("tick");
+            await watcher.SendLineAsync("tock");
+            Assert.Equal($"<{busyName}> tick", await watcher.ReadMessageAsync()); // Seen, so heard at the new time.
+            Assert.EndsWith("> tock", await busy.ReadMessageAsync(), StringComparison.Ordinal);
+            time.Advance(TimeSpan.FromSeconds(5));
             List<string> rest = await idle.ReadToEndAsync();
-            Assert.Equal("No message for 0.6 s: connection closed.", rest.Last());
+            Assert.Equal("No message for 10 s: connection closed.", rest.Last());
+            time.Advance(options.NoticeWindow);
             Assert.Equal($"* {idleName} left (idle too long).", await watcher.ReadUntilAsync(" left"));
-            await talking.CancelAsync();
-            await keepTalking;
+            Assert.Equal(2, room.Server.MemberCount);
 
             await busy.SendLineAsync("still here");
             Assert.Equal($"<{busyName}> still here", await watcher.ReadUntilAsync("still here"));
@@ -129,6 +128,39 @@ public class ChatLimitsTests
             List<string> rest = await talker.ReadToEndAsync();
             Assert.Equal("Message too long (over 100 bytes): connection closed.", rest.Last());
             Assert.Equal($"* {talkerName} left (line too long).", await watcher.ReadUntilAsync(" left"));
+        }
+    }
+
+    [Fact]
+    public async Task A_line_over_max_line_with_more_input_behind_it_still_gets_its_notice_not_a_reset()
+    {
+        // Closing with input unread makes the kernel send a reset and drop what it has not sent yet: here the room's
+        // lines and the notice, held back by a reader that is a little behind. The room ends its side and reads the
+        // input away instead, so the notice arrives after everything before it.
+        var options = new ChatOptions { Lines = new Core.Framing.LineOptions { MaxLineBytes = 1000 } };
+        await using InProcessRoom room = await InProcessRoom.StartAsync(options);
+        (LineClient other, _) = await room.JoinAsync();
+        using var talker = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await talker.ConnectAsync(new IPEndPoint(IPAddress.Loopback, room.Port), TestContext.Current.CancellationToken);
+        await using var stream = new NetworkStream(talker, ownsSocket: false);
+        using var reader = new StreamReader(stream);
+        string welcome = await reader.ReadLineAsync(TestContext.Current.CancellationToken) ?? "";
+        string talkerName = welcome[(welcome.IndexOf("you are ", StringComparison.Ordinal) + 8)..welcome.IndexOf(". /help", StringComparison.Ordinal)];
+        await using (other)
+        {
+            string filler = new('z', 900);
+            for (int n = 0; n < 300; n++) await other.SendLineAsync($"{n} {filler}"); // ~270 KB the talker has not read yet.
+            await other.SendLineAsync("/who"); // Answered after the 300 lines are read, so they are all queued by then.
+            await other.ReadUntilAsync(" in the room:");
+
+            byte[] input = System.Text.Encoding.ASCII.GetBytes(new string('x', 2000) + "\n" + new string('y', 60_000));
+            await stream.WriteAsync(input, TestContext.Current.CancellationToken);
+            await room.Console.WaitForAsync($"{talkerName} left (line too long)");
+
+            var lines = new List<string>();
+            while (await reader.ReadLineAsync(TestContext.Current.CancellationToken) is { } line) lines.Add(line);
+            Assert.Equal(300, lines.Count(l => l.Contains(filler, StringComparison.Ordinal)));
+            Assert.Equal("Message too long (over 1000 bytes): connection closed.", lines.Last());
         }
     }
 

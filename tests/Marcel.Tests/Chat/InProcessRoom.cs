@@ -27,10 +27,12 @@ internal sealed class InProcessRoom : IAsyncDisposable
 
     public Task Running => _run ?? Task.CompletedTask;
 
-    public static async Task<InProcessRoom> StartAsync(ChatOptions? options = null, string host = "127.0.0.1")
+    /// <summary>Starts a room; with <paramref name="time"/> (a fake clock) the test drives its idle sweep, notice window and grace.</summary>
+    public static async Task<InProcessRoom> StartAsync(ChatOptions? options = null, string host = "127.0.0.1", TimeProvider? time = null)
     {
         var console = new RecordingOperator();
-        var server = new ChatServer(options ?? new ChatOptions(), console, NullLogger.Instance);
+        var server = new ChatServer(options ?? new ChatOptions(), console, NullLogger.Instance, time);
+        await server.StartAsync();
         TcpServerHost listener = await TcpServerHost.StartAsync(host, 0, server.OnConnectedAsync, NullLoggerFactory.Instance);
         var room = new InProcessRoom(server, listener, console);
         room._run = server.RunAsync(listener.BoundEndPoints, room._stop.Token);

@@ -19,7 +19,10 @@ internal sealed class RecordingOperator : IChatOperator
 
     public void Listening(IReadOnlyList<IPEndPoint> endpoints) => Endpoints = endpoints;
 
-    public void Traffic(string from, string text) => Show("<" + from + "> " + text);
+    public void Traffic(Core.Chat.Events.MemberSaid said)
+    {
+        foreach (string text in said.Texts()) Show("<" + said.From.Name + "> " + text);
+    }
 
     public void Happened(string text) => Show(text);
 

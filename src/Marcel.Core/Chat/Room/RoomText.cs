@@ -1,0 +1,48 @@
+using System.Globalization;
+using Marcel.Core.Chat.Events;
+using Marcel.Core.Chat.Notices;
+using Marcel.Core.Chat.Roster;
+using Marcel.Core.Resources;
+
+namespace Marcel.Core.Chat.Room;
+
+/// <summary>The room's own lines, worded once for every kind of member (resources, in the current culture).</summary>
+internal static class RoomText
+{
+    public static string Format(string format, params object?[] arguments) => string.Format(CultureInfo.CurrentCulture, format, arguments);
+
+    /// <summary>The newcomer's short list: every name in a small room, the count and a few names in a big one.</summary>
+    public static string WhoIsHere(RosterPage others, int namesShown)
+    {
+        if (others.Count == 0)
+        {
+            return ChatStrings.AloneHere;
+        }
+
+        string names = NoticeCoalescer.NameList(others.Members.Select(m => m.Name), others.Count, namesShown);
+        return others.Count <= namesShown ? Format(ChatStrings.HereFew, names) : Format(ChatStrings.HereMany, others.Count, names);
+    }
+
+    /// <summary>"N in the room:" then one line per member with its address.</summary>
+    public static List<string> WhoLines(RosterPage all)
+    {
+        var lines = new List<string>(all.Members.Count + 1) { Format(ChatStrings.WhoHeader, all.Count) };
+        foreach (MemberIdentity m in all.Members)
+        {
+            lines.Add(Format(ChatStrings.WhoEntry, m.Name, m.Remote));
+        }
+
+        return lines;
+    }
+
+    /// <summary>The last line a leaving member is sent, or null (it hung up, or cannot be reached any more).</summary>
+    public static string? LastLine(ChatCloseReason reason, ChatOptions options) => reason switch
+    {
+        ChatCloseReason.Kicked => ChatStrings.KickedNotice,
+        ChatCloseReason.Idle => Format(ChatStrings.IdleNotice, options.IdleTimeout.GetValueOrDefault().TotalSeconds),
+        ChatCloseReason.TooLong => Format(ChatStrings.TooLongNotice, options.Lines.MaxLineBytes),
+        ChatCloseReason.Shutdown => ChatStrings.ShutdownNotice,
+        ChatCloseReason.HungUp or ChatCloseReason.Overflow => null,
+        _ => ChatStrings.Goodbye,
+    };
+}
