@@ -5,6 +5,7 @@ using System.Text;
 using Marcel.Cli.Resources;
 using Marcel.Cli.Terminal;
 using Marcel.Core.Chat;
+using Marcel.Core.Chat.Udp;
 using Marcel.Core.Framing;
 using Marcel.Core.Hosting;
 using Microsoft.Extensions.Logging;
@@ -74,12 +75,18 @@ internal static class ChatServe
         }
 
         await server.StartAsync(signal.Token);
+        if (parse.GetValue(DatagramServe.Udp))
+        {
+            return await DatagramServe.RunRoomAsync(parse, server, host, port, terminal, signal.Token);
+        }
 
         TcpServerHost listener;
+        DatagramMembers? datagrams;
         try
         {
             listener = await TcpServerHost.StartAsync(
                 host, port, server.OnConnectedAsync, logging, tls, ServeCommand.Limits(parse), signal.Token);
+            datagrams = await DatagramServe.BindUdpPortAsync(parse, server, host, listener, signal.Token);
         }
         catch (ServerBindException e)
         {
@@ -89,8 +96,12 @@ internal static class ChatServe
 
         await using (listener)
         {
-            await server.RunAsync(listener.BoundEndPoints, signal.Token);
+            await server.RunAsync([.. listener.BoundEndPoints, .. datagrams?.BoundEndPoints ?? []], signal.Token);
             await listener.StopAsync();
+            if (datagrams is not null)
+            {
+                await datagrams.DisposeAsync();
+            }
         }
 
         return ExitCodes.Success;

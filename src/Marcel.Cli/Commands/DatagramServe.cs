@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Marcel.Cli.Resources;
 using Marcel.Cli.Terminal;
+using Marcel.Core.Chat;
+using Marcel.Core.Chat.Udp;
 using Marcel.Core.Dialogue;
 using Marcel.Core.Framing;
 using Marcel.Core.Hosting;
@@ -21,8 +23,23 @@ internal static class DatagramServe
 
     public static readonly Option<int> MaxDatagram = MaxDatagramOption();
 
+    public static readonly Option<int?> UdpPort = UdpPortOption();
+
     /// <summary>The options <c>serve</c> gains for datagrams.</summary>
-    public static IReadOnlyList<Option> Options { get; } = [Udp, MaxDatagram];
+    public static IReadOnlyList<Option> Options { get; } = [Udp, MaxDatagram, UdpPort];
+
+    private static Option<int?> UdpPortOption()
+    {
+        var option = new Option<int?>("--udp-port") { Description = DatagramHelp.UdpPortDescription, HelpName = "port" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 0 or > 65535)
+            {
+                result.AddError(string.Format(CultureInfo.CurrentCulture, CliStrings.InvalidPort, 0));
+            }
+        });
+        return option;
+    }
 
     public static Option<int> MaxDatagramOption()
     {
@@ -54,10 +71,59 @@ internal static class DatagramServe
         return seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
     }
 
+    /// <summary><c>serve --chat --udp</c>: a room whose members are all datagram peers, until /quit, Ctrl-C or SIGTERM.</summary>
+    public static async Task<int> RunRoomAsync(ParseResult parse, ChatServer server, string host, int port, ConsoleTerminal terminal, CancellationToken stopping)
+    {
+        DatagramMembers members;
+        try
+        {
+            members = await DatagramMembers.BindAsync(server.Room, host, port, Datagrams(parse), IdleTimeout(parse), stopping);
+        }
+        catch (ServerBindException e)
+        {
+            terminal.WriteError(ServeCommand.DescribeBindFailure(e));
+            return ExitCodes.CannotListen;
+        }
+
+        await using (members)
+        {
+            TellLimits(terminal, parse, members.IdleTimeout);
+            await server.RunAsync(members.BoundEndPoints, stopping);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>With <c>--udp-port</c>, datagram members for the TCP room, on the same host; null without it.</summary>
+    public static async Task<DatagramMembers?> BindUdpPortAsync(ParseResult parse, ChatServer server, string host, IAsyncDisposable tcp, CancellationToken stopping)
+    {
+        if (parse.GetValue(UdpPort) is not int port)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await DatagramMembers.BindAsync(server.Room, host, port, Datagrams(parse), IdleTimeout(parse), stopping);
+        }
+        catch (ServerBindException)
+        {
+            await tcp.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static DatagramOptions Datagrams(ParseResult parse) => new() { MaxDatagramBytes = parse.GetValue(MaxDatagram) };
+
+    private static void TellLimits(ConsoleTerminal terminal, ParseResult parse, TimeSpan? idle) =>
+        terminal.WriteLine(idle is { } seconds
+            ? string.Format(CultureInfo.CurrentCulture, DatagramStrings.ServingDatagrams, parse.GetValue(MaxDatagram), seconds.TotalSeconds)
+            : string.Format(CultureInfo.CurrentCulture, DatagramStrings.ServingDatagramsNoTimeout, parse.GetValue(MaxDatagram)));
+
     /// <summary>Runs the dialogue over UDP until the operator terminates it, Ctrl-C or SIGTERM.</summary>
     public static async Task<int> RunDialogueAsync(ParseResult parse, string host, int port, DialogueOptions options)
     {
-        var datagrams = new DatagramOptions { MaxDatagramBytes = parse.GetValue(MaxDatagram) };
+        DatagramOptions datagrams = Datagrams(parse);
         TimeSpan? idle = IdleTimeout(parse);
         using var signal = new TerminationSignal();
         using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
@@ -84,9 +150,7 @@ internal static class DatagramServe
 
         await using (clients)
         {
-            terminal.WriteLine(idle is { } seconds
-                ? string.Format(CultureInfo.CurrentCulture, DatagramStrings.ServingDatagrams, datagrams.MaxDatagramBytes, seconds.TotalSeconds)
-                : string.Format(CultureInfo.CurrentCulture, DatagramStrings.ServingDatagramsNoTimeout, datagrams.MaxDatagramBytes));
+            TellLimits(terminal, parse, idle);
             await server.RunAsync(clients.BoundEndPoints, clients, signal.Token);
         }
 
