@@ -55,20 +55,7 @@ public sealed class DatagramConversations : IConversationSource, IAsyncDisposabl
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(logger);
-        IReadOnlyList<IPEndPoint> endpoints = await ListenAddress.ResolveToBindAsync(host, port, cancellationToken);
-        var sockets = new List<DatagramSocket>();
-        try
-        {
-            foreach (IPEndPoint endpoint in endpoints)
-            {
-                sockets.Add(DatagramSocket.Bind(endpoint, datagrams));
-            }
-        }
-        catch (SocketException e)
-        {
-            sockets.ForEach(s => s.Dispose());
-            throw new ServerBindException(ListenAddress.Display(host, port), ServerBindException.Classify(e), e);
-        }
+        IReadOnlyList<DatagramSocket> sockets = await DatagramSocket.BindAllAsync(host, port, datagrams, cancellationToken);
 
         return new DatagramConversations(sockets, ending, idleTimeout, console, logger, time ?? TimeProvider.System);
     }

@@ -63,6 +63,30 @@ public sealed class DatagramSocket : IDisposable
     }
 
     /// <summary>
+    /// Server sockets on every address <paramref name="host"/> means (<see cref="Hosting.ListenAddress.ResolveAsync"/>), port
+    /// <paramref name="port"/>. Throws <see cref="Hosting.ServerBindException"/>; nothing stays bound on failure.
+    /// </summary>
+    public static async Task<IReadOnlyList<DatagramSocket>> BindAllAsync(string host, int port, DatagramOptions options, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<IPEndPoint> endpoints = await Hosting.ListenAddress.ResolveToBindAsync(host, port, cancellationToken);
+        var sockets = new List<DatagramSocket>();
+        try
+        {
+            foreach (IPEndPoint endpoint in endpoints)
+            {
+                sockets.Add(Bind(endpoint, options));
+            }
+        }
+        catch (SocketException e)
+        {
+            sockets.ForEach(s => s.Dispose());
+            throw new Hosting.ServerBindException(Hosting.ListenAddress.Display(host, port), Hosting.ServerBindException.Classify(e), e);
+        }
+
+        return sockets;
+    }
+
+    /// <summary>
     /// A client socket for <paramref name="host"/>:<paramref name="port"/> (the first address the name resolves to).
     /// Nothing is sent: UDP has no handshake, so this never fails because no server is there.
     /// </summary>

@@ -60,20 +60,7 @@ public sealed class DatagramMembers : IAsyncDisposable
     public static async Task<DatagramMembers> BindAsync(ChatRoom room, string host, int port, DatagramOptions datagrams, TimeSpan? idleTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(room);
-        IReadOnlyList<IPEndPoint> endpoints = await ListenAddress.ResolveToBindAsync(host, port, cancellationToken);
-        var sockets = new List<DatagramSocket>();
-        try
-        {
-            foreach (IPEndPoint endpoint in endpoints)
-            {
-                sockets.Add(DatagramSocket.Bind(endpoint, datagrams));
-            }
-        }
-        catch (SocketException e)
-        {
-            sockets.ForEach(s => s.Dispose());
-            throw new ServerBindException(ListenAddress.Display(host, port), ServerBindException.Classify(e), e);
-        }
+        IReadOnlyList<DatagramSocket> sockets = await DatagramSocket.BindAllAsync(host, port, datagrams, cancellationToken);
 
         return new DatagramMembers(room, sockets, idleTimeout);
     }
