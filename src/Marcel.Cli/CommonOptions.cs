@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Marcel.Cli.CommandLine;
 using Marcel.Cli.Resources;
 using Marcel.Core.Framing;
 
@@ -36,11 +37,20 @@ internal static class CommonOptions
         HelpName = "ms",
     });
 
-    public static Option<LineEnding> LineEnding() => new("--eol")
+    // No DefaultValueFactory: help would show the enum's name, "Lf"; the default (Lf, the enum's zero) is in the text.
+    public static Option<LineEnding> LineEnding()
     {
-        Description = CliStrings.LineEndingDescription,
-        DefaultValueFactory = _ => Core.Framing.LineEnding.Lf,
-    };
+        var option = new Option<LineEnding>("--eol")
+        {
+            Description = CliStrings.LineEndingDescription,
+            HelpName = "lf|crlf|none",
+        };
+        option.CompletionSources.Clear();
+        option.CompletionSources.Add(_ => EndingNames.Select(name => new System.CommandLine.Completions.CompletionItem(name)));
+        return option;
+    }
+
+    private static readonly string[] EndingNames = ["lf", "crlf", "none"];
 
     public static LineOptions Lines(ParseResult parse, Option<int> maxLine, Option<int> flushDelay, Option<LineEnding> ending) => new()
     {
@@ -49,19 +59,20 @@ internal static class CommonOptions
         Ending = parse.GetValue(ending),
     };
 
+    /// <summary>A port option: a number from <paramref name="minimum"/> to 65535, or a service name as nc takes it.</summary>
     public static T Port<T>(T option, int minimum)
         where T : Option<int>
     {
-        option.Validators.Add(result =>
-        {
-            int port = result.GetValueOrDefault<int>();
-            if (port < minimum || port > 65535)
-            {
-                result.AddError(string.Format(System.Globalization.CultureInfo.CurrentCulture, CliStrings.InvalidPort, minimum));
-            }
-        });
+        option.CustomParser = ValueParsers.Parser(option.Name, option.DefaultValueFactory, PortAccepts(minimum), text => ParsePort(text, minimum));
         return option;
     }
+
+    /// <summary>A port number in range, or the TCP port of a service name (<c>http</c> is 80); null otherwise.</summary>
+    public static int? ParsePort(string text, int minimum) =>
+        ValueParsers.ParseInt(text) is int number ? (number >= minimum && number <= 65535 ? number : null) : ServiceNames.TcpPort(text);
+
+    /// <summary>What a port option accepts, for its error message.</summary>
+    public static string PortAccepts(int minimum) => string.Format(System.Globalization.CultureInfo.CurrentCulture, CliStrings.AcceptsPort, minimum);
 
     private static Option<int> Positive(Option<int> option)
     {

@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// <summary>The server could not listen: port in use, address not on this machine, no permission.</summary>
     public const int CannotListen = 2;
 
+    /// <summary>A room across servers (<c>--redis</c>) could not reach Redis at start (without <c>--start-split</c>).</summary>
+    public const int RedisUnavailable = 2;
+
     /// <summary>The client could not connect: refused, unknown host, or timed out.</summary>
     public const int CannotConnect = 3;
 
@@ -24,6 +27,12 @@ internal static class ExitCodes
     /// <summary>A client interrupted by Ctrl-C (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 
-    /// <summary>A client stopped by SIGTERM (128 + SIGTERM).</summary>
+    /// <summary>A client whose terminal was closed (128 + SIGHUP); on Windows, whose console window was closed.</summary>
+    public const int HangUp = 129;
+
+    /// <summary>A client stopped by Ctrl-Break on Windows (128 + SIGQUIT, the name .NET gives it).</summary>
+    public const int Quit = 131;
+
+    /// <summary>A client stopped by SIGTERM (128 + SIGTERM); on Windows, by a log-off or shutdown.</summary>
     public const int Terminated = 143;
 }

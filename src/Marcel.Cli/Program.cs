@@ -1,12 +1,23 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Globalization;
 using Marcel.Cli;
+using Marcel.Cli.CommandLine;
 using Marcel.Cli.Commands;
+using Marcel.Cli.Platform;
 using Marcel.Cli.Resources;
 
+// Pipes in UTF-8 and a Unicode console whatever the OS, before anything is read or written.
+string? unknownEncoding = ConsoleEncoding.Apply();
 if (Language.Apply(args) is { } unknownLanguage)
 {
     Console.Error.WriteLine(string.Format(CultureInfo.CurrentCulture, CliStrings.UnknownLanguage, unknownLanguage));
+    return ExitCodes.Usage;
+}
+
+if (unknownEncoding is not null)
+{
+    Console.Error.WriteLine(string.Format(CultureInfo.CurrentCulture, CliStrings.UnknownConsoleEncoding, ConsoleEncoding.Variable, unknownEncoding));
     return ExitCodes.Usage;
 }
 
@@ -17,8 +28,22 @@ var root = new RootCommand(CliStrings.RootDescription)
     ServeCommand.Create(),
     ConnectCommand.Create(),
     FetchCommand.Create(),
+    BrowseCommand.Create(),
 };
 BuiltInOptions.Customise(root);
+ValueParsers.Install(root);
+
+// No response files: "@file" is curl's (fetch -d @file), not a file of arguments for System.CommandLine.
+ParseResult parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+if (parse.Action is ParseErrorAction)
+{
+    return UsageErrors.Report(parse, Console.Error);
+}
+
+// Help and --version write here, so that the help can be finished (HelpOutput) before it is shown.
+using var help = new StringWriter(CultureInfo.CurrentCulture);
 
 // Each command handles SIGINT/SIGTERM itself (TerminationSignal), to shut down gracefully with its own exit code.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+int exitCode = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = help });
+Console.Out.Write(HelpOutput.Translate(help.ToString()));
+return exitCode;

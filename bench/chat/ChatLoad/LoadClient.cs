@@ -80,13 +80,17 @@ internal sealed class LoadClient : IDisposable
     }
 
     /// <summary>Connects <paramref name="count"/> clients, a few at a time so the listen backlog never overflows.</summary>
-    public static async Task<List<LoadClient>> ConnectManyAsync(int port, int count, int senders, Histogram? latencies, int firstIndex = 0)
+    public static Task<List<LoadClient>> ConnectManyAsync(int port, int count, int senders, Histogram? latencies, int firstIndex = 0) =>
+        ConnectManyAsync([port], count, senders, latencies, firstIndex);
+
+    /// <summary>As above, client i on <paramref name="ports"/>[i modulo their count] (the servers of one room).</summary>
+    public static async Task<List<LoadClient>> ConnectManyAsync(int[] ports, int count, int senders, Histogram? latencies, int firstIndex = 0)
     {
         var clients = new List<LoadClient>(count);
         for (int start = 0; start < count; start += ConnectBatch)
         {
             LoadClient?[] batch = await Task.WhenAll(Enumerable.Range(start, Math.Min(ConnectBatch, count - start))
-                .Select(i => ConnectAsync(port, firstIndex + i, senders, latencies)));
+                .Select(i => ConnectAsync(ports[(firstIndex + i) % ports.Length], firstIndex + i, senders, latencies)));
             clients.AddRange(batch.OfType<LoadClient>());
         }
 

@@ -14,13 +14,13 @@ internal static class LoadRun
     {
         var latencies = new Histogram();
         var connectClock = Stopwatch.StartNew();
-        List<LoadClient> clients = await LoadClient.ConnectManyAsync(o.Port, o.Clients, o.Senders, latencies);
+        List<LoadClient> clients = await LoadClient.ConnectManyAsync(o.Ports, o.Clients, o.Senders, latencies);
         bool seated = await SettleAsync(clients);
         double seatSeconds = connectClock.Elapsed.TotalSeconds;
         int alive = clients.Count(c => !c.Closed);
-        if (clients.Count < o.Senders || alive < o.Senders || !ServerStats.Alive(o.ServerPid))
+        if (clients.Count < o.Senders || alive < o.Senders || !AllAlive(o))
         {
-            Report(o, $"connected={clients.Count} alive={alive} seated={seated} seat_s={seatSeconds:F1} server_alive={ServerStats.Alive(o.ServerPid)} error=setup");
+            Report(o, $"connected={clients.Count} alive={alive} seated={seated} seat_s={seatSeconds:F1} server_alive={AllAlive(o)} error=setup");
             return 0;
         }
 
@@ -34,13 +34,15 @@ internal static class LoadRun
 
         long[] sentBefore = (long[])sent.Clone();
         long deliveredBefore = Delivered(clients, o.Senders), corruptBefore = clients.Sum(c => c.Corrupt), disorderBefore = clients.Sum(c => c.OutOfOrder);
-        double cpu0 = ServerStats.CpuSeconds(o.ServerPid);
+        double cpu0 = ServerCpu(o), redis0 = o.RedisPid > 0 ? ServerStats.CpuSeconds(o.RedisPid) : double.NaN;
         long t0 = Stopwatch.GetTimestamp();
         await SendAsync(o, clients, sent);
         await DrainAsync(clients, o.Senders, Expected(clients, o.Senders, sent, new long[o.Senders]));
 
         double elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        double cpu = ServerStats.CpuSeconds(o.ServerPid) - cpu0;
+        double cpu = ServerCpu(o) - cpu0;
+        double redisCpu = o.RedisPid > 0 ? ServerStats.CpuSeconds(o.RedisPid) - redis0 : double.NaN;
+        long said = sent.Sum() - sentBefore.Sum();
         long delivered = Delivered(clients, o.Senders) - deliveredBefore;
         long corrupt = clients.Sum(c => c.Corrupt) - corruptBefore;
         long expected = Expected(clients, o.Senders, sent, sentBefore);
@@ -49,7 +51,8 @@ internal static class LoadRun
             $"loss={Math.Max(0, expected - delivered - corrupt)} corrupt={corrupt} out_of_order={clients.Sum(c => c.OutOfOrder) - disorderBefore} closed={clients.Count(c => c.Closed)} " +
             $"lines_per_s={delivered / elapsed:F0} p50_ms={latencies.PercentileMs(0.50):F2} p99_ms={latencies.PercentileMs(0.99):F2} " +
             $"cpu_ns_per_line={(delivered > 0 ? cpu * 1e9 / delivered : double.NaN):F1} cpu_ns_per_arrived={(delivered + corrupt > 0 ? cpu * 1e9 / (delivered + corrupt) : double.NaN):F1} " +
-            $"send_errors={s_sendErrors} server_alive={ServerStats.Alive(o.ServerPid)}"));
+            $"redis_cpu_ns_per_said={(said > 0 ? redisCpu * 1e9 / said : double.NaN):F1} servers={o.Ports.Length} " +
+            $"send_errors={s_sendErrors} server_alive={AllAlive(o)}"));
         foreach (LoadClient c in clients) c.Dispose();
         return 0;
     }
@@ -168,6 +171,11 @@ internal static class LoadRun
             return false;
         }
     }
+
+    /// <summary>CPU seconds of every server of the room, summed.</summary>
+    private static double ServerCpu(Options o) => o.ServerPids.Sum(ServerStats.CpuSeconds);
+
+    private static bool AllAlive(Options o) => o.ServerPids.All(ServerStats.Alive);
 
     private static void Report(Options o, string fields) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT mode=load clients={o.Clients} senders={o.Senders} rate={o.Rate} batch={o.Batch} {fields}"));

@@ -6,8 +6,14 @@ namespace ChatLoad;
 internal sealed record Options
 {
     public string Mode { get; init; } = "";
-    public int Port { get; init; }
-    public int ServerPid { get; init; }
+    public int Port => Ports[0];
+    public int ServerPid => ServerPids[0];
+    /// <summary>Load mode: the servers of one room (a room across servers, through Redis): client i connects to the i-th modulo.</summary>
+    public int[] Ports { get; init; } = [0];
+    /// <summary>Their process ids: CPU is summed over them.</summary>
+    public int[] ServerPids { get; init; } = [0];
+    /// <summary>Load mode: redis-server's pid, to report its CPU per line said; 0 for none.</summary>
+    public int RedisPid { get; init; }
     public int Clients { get; init; } = 10;
     public int Senders { get; init; } = 1;
     /// <summary>Total lines per second over all senders; 0 = as fast as possible, <see cref="Batch"/> lines per write.</summary>
@@ -32,8 +38,9 @@ internal sealed record Options
             string v = args[i + 1];
             o = args[i] switch
             {
-                "--port" => o with { Port = Int(v) },
-                "--pid" => o with { ServerPid = Int(v) },
+                "--port" => o with { Ports = Ints(v) },
+                "--pid" => o with { ServerPids = Ints(v) },
+                "--redis-pid" => o with { RedisPid = Int(v) },
                 "--clients" => o with { Clients = Int(v) },
                 "--senders" => o with { Senders = Int(v) },
                 "--rate" => o with { Rate = double.Parse(v, CultureInfo.InvariantCulture) },
@@ -50,6 +57,8 @@ internal sealed record Options
 
         return o;
     }
+
+    private static int[] Ints(string v) => [.. v.Split(',').Select(Int)];
 
     private static int Int(string v) => int.Parse(v, CultureInfo.InvariantCulture);
 }

@@ -8,7 +8,9 @@ using Marcel.Core.Chat;
 using Marcel.Core.Chat.Udp;
 using Marcel.Core.Framing;
 using Marcel.Core.Hosting;
+using Marcel.Web;
 using Microsoft.Extensions.Logging;
+using Marcel.Redis;
 
 namespace Marcel.Cli.Commands;
 
@@ -61,20 +63,42 @@ internal static class ChatServe
         };
 
         using var signal = new TerminationSignal();
-        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
         bool interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
         // Our own buffered stdout: the console operator flushes once per batch of lines, not once per line.
-        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024);
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), Platform.ConsoleEncoding.Output, 64 * 1024);
         using var terminal = new ConsoleTerminal(stdout, Console.Error, interactive);
+        signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
+        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
         await using var console = new ConsoleChatOperator(terminal);
-        using var server = new ChatServer(options, console, logging.CreateLogger<ChatServer>());
-
         if (!TlsServeOptions.TryResolve(parse, terminal, out Core.Security.TlsServerOptions? tls))
         {
             return ExitCodes.Tls;
         }
 
-        await server.StartAsync(signal.Token);
+        // A room across servers: the Redis room is both the roster and the bus; it outlives the server that uses it.
+        RedisRoomOptions? shared = RedisServe.Resolve(parse, port);
+        await using RedisRoom? redis = shared is null ? null : await RedisServe.ConnectAsync(shared, terminal, logging);
+        if (shared is not null && redis is null)
+        {
+            return ExitCodes.RedisUnavailable;
+        }
+
+        using var server = new ChatServer(options, console, logging.CreateLogger<ChatServer>(), roster: redis, bus: redis);
+        try
+        {
+            await server.StartAsync(signal.Token);
+        }
+        catch (RedisUnavailableException e)
+        {
+            terminal.WriteError(e.Message);
+            return ExitCodes.RedisUnavailable;
+        }
+
+        if (redis is not null)
+        {
+            terminal.WriteLine(RedisServe.Joined(redis, shared!));
+        }
+
         if (parse.GetValue(DatagramServe.Udp))
         {
             return await DatagramServe.RunRoomAsync(parse, server, host, port, terminal, signal.Token);
@@ -96,15 +120,37 @@ internal static class ChatServe
 
         await using (listener)
         {
-            await server.RunAsync([.. listener.BoundEndPoints, .. datagrams?.BoundEndPoints ?? []], signal.Token);
-            await listener.StopAsync();
-            if (datagrams is not null)
+            // The browser room (--web): its own port, the same room. No --web, no HTTP at all.
+            WebRoomHost? page = null;
+            if (WebServe.Resolve(parse, host, options, ServeCommand.Limits(parse), tls) is { } web)
             {
-                await datagrams.DisposeAsync();
-            }
-        }
+                page = await WebServe.StartAsync(server.Room, web, logging, terminal, signal.Token);
+                if (page is null)
+                {
+                    await listener.StopAsync();
+                    await (datagrams?.DisposeAsync() ?? ValueTask.CompletedTask);
+                    return ExitCodes.CannotListen;
+                }
 
-        return ExitCodes.Success;
+                console.Pages = page.PageUrls;
+            }
+
+            int? refused;
+            await using (page)
+            {
+                (Core.Discovery.MdnsResponder? announced, refused) = await AnnounceOptions.StartAsync(parse, listener.BoundEndPoints, name, "chat", tls, terminal, logging, signal.Token);
+                await using (announced)
+                {
+                    if (refused is null) await server.RunAsync([.. listener.BoundEndPoints, .. datagrams?.BoundEndPoints ?? []], signal.Token);
+                }
+
+                await (page?.StopAsync() ?? Task.CompletedTask);
+            }
+
+            await listener.StopAsync();
+            await (datagrams?.DisposeAsync() ?? ValueTask.CompletedTask);
+            return refused ?? ExitCodes.Success;
+        }
     }
 
     private static Option[] WithValidators()

@@ -29,9 +29,17 @@ internal sealed class ConsoleChatOperator : IChatOperator, IAsyncDisposable
         _writer = WriteAsync();
     }
 
+    /// <summary>Where browsers find the room's page (<c>--web</c>), shown under the listening line; none by default.</summary>
+    public IReadOnlyList<Uri> Pages { get; set; } = [];
+
     public void Listening(IReadOnlyList<IPEndPoint> endpoints)
     {
         _terminal.WriteLine(string.Format(CultureInfo.CurrentCulture, ChatStrings.OpListening, string.Join(", ", endpoints)));
+        foreach (Uri page in Pages)
+        {
+            _terminal.WriteLine(string.Format(CultureInfo.CurrentCulture, WebHelp.PageAt, page));
+        }
+
         _terminal.SetPrompt(Prompt);
     }
 

@@ -38,7 +38,9 @@ internal sealed class ConsoleDialogueOperator(ConsoleTerminal terminal, int maxL
 
     public void ClientTurnedAway(EndPoint? remote) => terminal.WriteLine(Format(DatagramStrings.TurnedAway, remote?.ToString() ?? "?"));
 
-    public void WaitingClientsDropped(int count) => terminal.WriteLine(Format(Strings.WaitingClientsClosed, count));
+    public void NobodyListening() => terminal.WriteLine(Strings.NobodyListening);
+
+    public void WaitingClientsDropped(int count) => terminal.WriteLine(count == 1 ? Strings.WaitingClientsClosedOne : Format(Strings.WaitingClientsClosed, count));
 
     public ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) => terminal.ReadLineAsync(cancellationToken);
 

@@ -19,7 +19,7 @@ internal static class DatagramConnect
     /// <summary>Sends each line as a datagram and shows the answers until FIN, the server's goodbye, or "no server".</summary>
     public static async Task<int> RunAsync(ParseResult parse, string host, int port, ClientOptions options)
     {
-        string address = Core.Hosting.ListenAddress.Display(host, port);
+        string address = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]:{port}" : $"{host}:{port}";
         bool verbose = parse.GetValue(CommonOptions.Verbose);
         using var signal = new TerminationSignal();
         using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();
@@ -49,7 +49,7 @@ internal static class DatagramConnect
         ClientEnd end;
         try
         {
-            end = await DialogueClient.RunAsync(connection, new DatagramUser(terminal, connection), options, cancellationToken: signal.Token);
+            end = await DialogueClient.RunAsync(connection, new DatagramUser(terminal, connection, options.Lines.MaxLineBytes), options, cancellationToken: signal.Token);
         }
         catch (OperationCanceledException) when (signal.Token.IsCancellationRequested)
         {
@@ -88,9 +88,9 @@ internal static class DatagramConnect
     private static string Format(string format, object argument) => string.Format(CultureInfo.CurrentCulture, format, argument);
 
     /// <summary>The user, with lines too long for one datagram refused whole (one line on stderr) instead of sent cut.</summary>
-    private sealed class DatagramUser(ConsoleTerminal terminal, DatagramConnection connection) : IDialogueUser
+    private sealed class DatagramUser(ConsoleTerminal terminal, DatagramConnection connection, int maxLineBytes) : IDialogueUser
     {
-        private readonly ConsoleDialogueUser _user = new(terminal);
+        private readonly ConsoleDialogueUser _user = new(terminal, maxLineBytes, static () => { });
 
         public void ServerMessage(string message) => _user.ServerMessage(message);
 

@@ -126,8 +126,9 @@ internal static class DatagramServe
         DatagramOptions datagrams = Datagrams(parse);
         TimeSpan? idle = IdleTimeout(parse);
         using var signal = new TerminationSignal();
-        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
         using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();
+        signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
+        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
         if (options.Greeting is { } greeting && DatagramLines.ByteCount(greeting, options.Lines.Ending) > datagrams.MaxDatagramBytes)
         {
             terminal.WriteError(string.Format(CultureInfo.CurrentCulture, DatagramHelp.GreetingTooLongForDatagram, datagrams.MaxDatagramBytes));

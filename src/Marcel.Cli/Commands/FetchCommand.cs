@@ -27,6 +27,13 @@ internal static class FetchCommand
     private static readonly Option<string> Proxy = new("--proxy", "-x") { Description = FetchHelp.Proxy, HelpName = "[http://]host[:port]" };
     private static readonly Option<string> ProxyUser = new("--proxy-user", "-U") { Description = FetchHelp.ProxyUser, HelpName = "user[:password]" };
     private static readonly Option<string> NoProxy = new("--noproxy") { Description = FetchHelp.NoProxy, HelpName = "hosts" };
+    private static readonly Option<bool> RemoteName = new("--remote-name", "-O") { Description = FetchHelp.RemoteName };
+    private static readonly Option<string> Request = new("--request", "-X") { Description = FetchHelp.Request, HelpName = "method" };
+    private static readonly Option<string[]> Data = new("--data", "-d") { Description = FetchHelp.Data, HelpName = "data|@file" };
+    private static readonly Option<string[]> DataBinary = new("--data-binary") { Description = FetchHelp.DataBinary, HelpName = "data|@file" };
+    private static readonly Option<string> User = new("--user", "-u") { Description = FetchHelp.User, HelpName = "user[:password]" };
+    private static readonly Option<bool> Compressed = new("--compressed") { Description = FetchHelp.Compressed };
+    private static readonly Option<string> WriteOutFormat = new("--write-out", "-w") { Description = FetchHelp.WriteOut, HelpName = "format" };
 
     public static Command Create()
     {
@@ -34,6 +41,7 @@ internal static class FetchCommand
         {
             Url, Output, Include, Head, Header, UserAgent, Location, MaxRedirs, MaxTime, ConnectTimeout,
             Insecure, Fail, Silent, ShowError, Proxy, ProxyUser, NoProxy,
+            RemoteName, Request, Data, DataBinary, User, Compressed, WriteOutFormat,
         };
         command.SetAction(RunAsync);
         return command;
@@ -57,7 +65,13 @@ internal static class FetchCommand
         using var signal = new TerminationSignal();
         try
         {
-            await FetchRunner.RunAsync(options, ToOutput(parse, options), signal.Token);
+            FetchResult result = await FetchRunner.RunAsync(options, ToOutput(parse, options), signal.Token);
+            if (parse.GetValue(WriteOutFormat) is { } format)
+            {
+                using Stream stdout = Console.OpenStandardOutput();
+                stdout.Write(System.Text.Encoding.UTF8.GetBytes(WriteOut.Format(format, result)));
+            }
+
             return FetchExitCodes.Success;
         }
         catch (Exception) when (signal.Token.IsCancellationRequested)
@@ -95,15 +109,20 @@ internal static class FetchCommand
             FailOnHttpError = parse.GetValue(Fail),
             Proxy = parse.GetValue(Proxy),
             NoProxy = parse.GetValue(NoProxy),
-            ProxyCredentials = parse.GetValue(ProxyUser) is { } user ? Credentials(user) : null,
+            ProxyCredentials = parse.GetValue(ProxyUser) is { } proxyUser ? Credentials(proxyUser, "MARCEL_PROXY_PASSWORD", FetchHelp.PasswordPrompt) : null,
+            Credentials = parse.GetValue(User) is { } user ? Credentials(user, "MARCEL_PASSWORD", FetchHelp.ServerPasswordPrompt) : null,
+            Method = parse.GetValue(Request),
+            Body = RequestBody.From(parse.GetValue(Data), parse.GetValue(DataBinary)),
+            Compressed = parse.GetValue(Compressed),
         };
     }
 
     private static FetchOutput ToOutput(ParseResult parse, FetchOptions options)
     {
-        string? file = parse.GetValue(Output);
+        string? file = parse.GetValue(Output) ?? (parse.GetValue(RemoteName) ? RemoteFileName(options.Url) : null);
         bool toStdout = file is null or "-";
-        bool showProgress = !toStdout && !options.HeadOnly && !parse.GetValue(Silent) && !Console.IsErrorRedirected;
+        // As curl: the meter goes to stderr whenever the body does not go to the terminal and stderr is one.
+        bool showProgress = (!toStdout || Console.IsOutputRedirected) && !options.HeadOnly && !parse.GetValue(Silent) && !Console.IsErrorRedirected;
         return new FetchOutput
         {
             Stdout = Console.OpenStandardOutput(),
@@ -112,8 +131,20 @@ internal static class FetchCommand
             File = toStdout ? null : file,
             IncludeHead = parse.GetValue(Include),
             Trace = parse.GetValue(CommonOptions.Verbose) ? Console.Error : null,
-            Progress = showProgress ? new DownloadProgress(Path.GetFileName(file!)) : null,
+            Progress = showProgress ? new DownloadProgress(toStdout ? "stdout" : Path.GetFileName(file!)) : null,
         };
+    }
+
+    /// <summary>curl's <c>-O</c>: the URL's last path segment, in the current directory.</summary>
+    private static string RemoteFileName(Uri url)
+    {
+        string name = Uri.UnescapeDataString(url.Segments[^1]);
+        if (name.Length == 0 || name.EndsWith('/') || name is "." or ".." || name.Contains('/', StringComparison.Ordinal))
+        {
+            throw new FetchException(FetchExitCodes.WriteError, Format(FetchHelp.NoRemoteName, url));
+        }
+
+        return name;
     }
 
     private static List<KeyValuePair<string, string?>> Headers(string[] lines)
@@ -132,7 +163,7 @@ internal static class FetchCommand
         return headers;
     }
 
-    private static NetworkCredential Credentials(string user)
+    private static NetworkCredential Credentials(string user, string passwordVariable, string prompt)
     {
         int colon = user.IndexOf(':', StringComparison.Ordinal);
         if (colon >= 0)
@@ -140,9 +171,9 @@ internal static class FetchCommand
             return new NetworkCredential(user[..colon], user[(colon + 1)..]);
         }
 
-        string? password = NonEmpty(Environment.GetEnvironmentVariable("MARCEL_PROXY_PASSWORD"))
-            ?? PasswordPrompt.Ask(Format(FetchHelp.PasswordPrompt, user))
-            ?? throw new FetchException(FetchExitCodes.FailedInit, Format(FetchHelp.PasswordMissing, user));
+        string? password = NonEmpty(Environment.GetEnvironmentVariable(passwordVariable))
+            ?? PasswordPrompt.Ask(Format(prompt, user))
+            ?? throw new FetchException(FetchExitCodes.FailedInit, Format(FetchHelp.PasswordMissing, user, passwordVariable));
         return new NetworkCredential(user, password);
     }
 

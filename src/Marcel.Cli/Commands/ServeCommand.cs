@@ -44,7 +44,7 @@ internal static class ServeCommand
         {
             Host, Port, Greeting, Name, KeepOpen, KeepAlive, MaxLine, FlushDelay, Ending,
         };
-        foreach (Option chatOption in ChatServe.Options)
+        foreach (Option chatOption in ChatServe.Options.Concat(WebServe.Options))
         {
             command.Options.Add(chatOption);
         }
@@ -54,7 +54,11 @@ internal static class ServeCommand
             command.Options.Add(datagramOption);
         }
 
+        WebServe.AddChecks(command, ChatServe.Chat);
+
         TlsServeOptions.AddTo(command);
+        RedisServe.AddTo(command);
+        AnnounceOptions.AddTo(command);
         command.SetAction(RunAsync);
         return command;
     }
@@ -80,8 +84,9 @@ internal static class ServeCommand
         }
 
         using var signal = new TerminationSignal();
-        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose));
         using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();
+        signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
+        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
         var server = new DialogueServer(options, new ConsoleDialogueOperator(terminal, options.Lines.MaxLineBytes), logging.CreateLogger<DialogueServer>());
 
         if (!TlsServeOptions.TryResolve(parse, terminal, out Core.Security.TlsServerOptions? tls))
@@ -104,11 +109,15 @@ internal static class ServeCommand
 
         await using (host)
         {
-            await server.RunAsync(host.BoundEndPoints, signal.Token);
-            await host.StopAsync();
-        }
+            (Core.Discovery.MdnsResponder? announced, int? refused) = await AnnounceOptions.StartAsync(parse, host.BoundEndPoints, options.Name, "dialogue", tls, terminal, logging, signal.Token);
+            await using (announced)
+            {
+                if (refused is null) await server.RunAsync(host.BoundEndPoints, signal.Token);
+            }
 
-        return ExitCodes.Success;
+            await host.StopAsync();
+            return refused ?? ExitCodes.Success;
+        }
     }
 
     /// <summary>The connection limits common to dialogue and chat: the keepalive of <c>--keepalive</c>, the "busy" line.</summary>

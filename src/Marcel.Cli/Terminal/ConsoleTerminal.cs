@@ -12,10 +12,13 @@ internal sealed class ConsoleTerminal : IDisposable
     private readonly object _screen = new();
     private readonly Channel<string> _typed = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly LineEditor _editor = new();
-    private readonly TextWriter _out;
-    private readonly TextWriter _error;
+    private TextWriter _out;
+    private TextWriter _error;
     private readonly bool _interactive;
+    private readonly System.Text.StringBuilder _appended = new();
     private string _prompt = string.Empty;
+    private bool _redrawPending;
+    private bool _inputEnded;
     private bool _started;
 
     public ConsoleTerminal(TextWriter output, TextWriter error, bool interactive)
@@ -37,6 +40,7 @@ internal sealed class ConsoleTerminal : IDisposable
     {
         lock (_screen)
         {
+            if (_inputEnded) return;
             _prompt = prompt;
             if (_interactive && _started) RedrawInputLine();
         }
@@ -71,6 +75,40 @@ internal sealed class ConsoleTerminal : IDisposable
             foreach (string line in lines) _out.WriteLine(line);
             if (_interactive && _started) RedrawInputLine();
             _out.Flush();
+        }
+    }
+
+    /// <summary>
+    /// Ends the line being typed where it is (Ctrl-C arrived: the tty has echoed "^C" after it) and stops drawing a
+    /// prompt: what is printed next starts on a fresh line, the question asked stays on the screen, and the shell's
+    /// prompt after the exit does not land on the same line.
+    /// </summary>
+    public void EndInputLine() => EndInputLine(hungUp: false);
+
+    /// <summary>
+    /// As <see cref="EndInputLine()"/>; with <paramref name="hungUp"/> (SIGHUP: the terminal was closed) every later write
+    /// goes nowhere, since writing to a hung-up terminal fails (EIO) and must not stop the goodbyes to the clients.
+    /// </summary>
+    public void EndInputLine(bool hungUp)
+    {
+        lock (_screen)
+        {
+            if (hungUp)
+            {
+                (_out, _error, _inputEnded) = (TextWriter.Null, TextWriter.Null, true);
+                Console.SetOut(TextWriter.Null);
+                Console.SetError(TextWriter.Null);
+                return;
+            }
+
+            if (_interactive && _started && !_inputEnded)
+            {
+                _out.WriteLine();
+                _out.Flush();
+            }
+
+            _inputEnded = true;
+            _prompt = string.Empty;
         }
     }
 
@@ -127,7 +165,11 @@ internal sealed class ConsoleTerminal : IDisposable
         {
             if (_started) return;
             _started = true;
-            if (_interactive) RedrawInputLine();
+            if (_interactive)
+            {
+                Platform.TerminalModes.Current.EnableEscapeSequences();
+                RedrawInputLine();
+            }
         }
 
         // Console reads block a thread and cannot be cancelled: one reader thread feeds a queue for the whole run.
@@ -137,9 +179,16 @@ internal sealed class ConsoleTerminal : IDisposable
 
     private void ReadPipedLines()
     {
-        while (Console.In.ReadLine() is { } line)
+        try
         {
-            _typed.Writer.TryWrite(line);
+            while (Console.In.ReadLine() is { } line)
+            {
+                _typed.Writer.TryWrite(line);
+            }
+        }
+        catch (IOException)
+        {
+            // The terminal was closed under us (SIGHUP follows): that is the end of the input.
         }
 
         _typed.Writer.TryComplete();
@@ -147,11 +196,29 @@ internal sealed class ConsoleTerminal : IDisposable
 
     private void ReadKeys()
     {
+        try
+        {
+            EditKeys();
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // The terminal was closed under us (SIGHUP follows): that is the end of the input.
+            _typed.Writer.TryComplete();
+        }
+    }
+
+    private void EditKeys()
+    {
+        // What the screen lacks of the line being typed: typed at its end since the last drawing (append only), or a
+        // full redraw. Drawing waits while more keys are queued (a paste), and typing at the end draws one character,
+        // not the line: a 100,000-character paste once wrote gigabytes, each key redrawing the whole line.
         while (true)
         {
             ConsoleKeyInfo key = Console.ReadKey(intercept: true);
             lock (_screen)
             {
+                int length = _editor.Length;
+                bool atEnd = _editor.Cursor == length;
                 switch (_editor.Apply(key))
                 {
                     case EditResult.Submitted:
@@ -160,22 +227,66 @@ internal sealed class ConsoleTerminal : IDisposable
                         _out.WriteLine(_prompt + line);
                         RedrawInputLine();
                         _typed.Writer.TryWrite(line);
-                        break;
+                        continue;
                     case EditResult.EndOfInput:
                         _out.Write("\r\u001b[K");
                         _out.Flush();
                         _typed.Writer.TryComplete();
                         return;
-                    default:
-                        RedrawInputLine();
-                        break;
+                }
+
+                if (!_redrawPending && atEnd && _editor.Length == length + 1 && _editor.Cursor == length + 1)
+                {
+                    _appended.Append(key.KeyChar);
+                }
+                else if (_editor.Length != length || _editor.Cursor != length || !atEnd)
+                {
+                    _redrawPending = true;
+                }
+
+                if (!KeyQueued())
+                {
+                    DrawPendingInput();
                 }
             }
         }
     }
 
+    private static bool KeyQueued()
+    {
+        try
+        {
+            return Console.KeyAvailable;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private void DrawPendingInput()
+    {
+        if (_redrawPending)
+        {
+            RedrawInputLine();
+        }
+        else if (_appended.Length > 0)
+        {
+            _out.Write(_appended);
+            _appended.Clear();
+            _out.Flush();
+        }
+    }
+
     private void RedrawInputLine()
     {
+        _redrawPending = false;
+        _appended.Clear();
+        if (_inputEnded)
+        {
+            return;
+        }
+
         string text = _editor.Text;
         _out.Write("\r\u001b[K");
         _out.Write(_prompt);

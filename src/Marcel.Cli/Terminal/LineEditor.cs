@@ -30,6 +30,9 @@ internal sealed class LineEditor
     /// <summary>The text typed so far.</summary>
     public string Text => _line.ToString();
 
+    /// <summary>The length of <see cref="Text"/>, without building the string.</summary>
+    public int Length => _line.Length;
+
     /// <summary>The cursor's position in <see cref="Text"/>.</summary>
     public int Cursor { get; private set; }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Marcel.Cli.Platform;
 
 namespace Marcel.Cli.Terminal;
 
@@ -6,37 +7,39 @@ namespace Marcel.Cli.Terminal;
 internal static class PasswordPrompt
 {
     /// <summary>Writes <paramref name="prompt"/> on stderr and reads keys until Enter; null when stdin is not a terminal.</summary>
-    public static string? Ask(string prompt)
-    {
-        if (Console.IsInputRedirected)
-        {
-            return null;
-        }
+    public static string? Ask(string prompt) =>
+        Console.IsInputRedirected ? null : Ask(prompt, TerminalModes.Current, Console.Error, () => Console.ReadKey(intercept: true));
 
-        // Echo goes off before the prompt shows: .NET turns it off only inside ReadKey, and a password pasted
-        // (or typed) between the prompt and that call would be echoed by the terminal driver.
-        bool echoWasOff = SetTerminalEcho(false);
+    /// <summary>
+    /// The prompt over any terminal seam, prompt writer and key source: echo goes off before the prompt shows (.NET
+    /// turns it off only inside ReadKey, and a password pasted or typed between the prompt and that call would be
+    /// echoed by the terminal), and comes back on afterwards if it was turned off.
+    /// </summary>
+    internal static string Ask(string prompt, ITerminalModes terminal, TextWriter error, Func<ConsoleKeyInfo> readKey)
+    {
+        bool echoWasTurnedOff = terminal.SetEcho(false);
         try
         {
-            Console.Error.Write(prompt);
-            return ReadSecret();
+            error.Write(prompt);
+            error.Flush();
+            return ReadSecret(readKey);
         }
         finally
         {
-            Console.Error.WriteLine();
-            if (echoWasOff)
+            error.WriteLine();
+            if (echoWasTurnedOff)
             {
-                SetTerminalEcho(true);
+                terminal.SetEcho(true);
             }
         }
     }
 
-    private static string ReadSecret()
+    private static string ReadSecret(Func<ConsoleKeyInfo> readKey)
     {
         var secret = new StringBuilder();
         while (true)
         {
-            ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+            ConsoleKeyInfo key = readKey();
             if (key.Key == ConsoleKey.Enter)
             {
                 break;
@@ -53,20 +56,5 @@ internal static class PasswordPrompt
         }
 
         return secret.ToString();
-    }
-
-    /// <summary>Runs <c>stty [-]echo</c> on our terminal (the child inherits stdin); false when stty is not there.</summary>
-    private static bool SetTerminalEcho(bool on)
-    {
-        try
-        {
-            using var stty = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stty", on ? "echo" : "-echo") { UseShellExecute = false });
-            stty?.WaitForExit(2000);
-            return stty is { HasExited: true, ExitCode: 0 };
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
     }
 }

@@ -26,4 +26,7 @@ internal static partial class ChatLog
 
     [LoggerMessage(106, LogLevel.Debug, "Connection from {Remote} ended unexpectedly")]
     public static partial void ConnectionFailed(ILogger logger, EndPoint? remote, Exception error);
+
+    [LoggerMessage(107, LogLevel.Warning, "{Remote} sent a line over {MaxLineBytes} bytes; connection closed")]
+    public static partial void LineTooLong(ILogger logger, System.Net.EndPoint? remote, int maxLineBytes);
 }

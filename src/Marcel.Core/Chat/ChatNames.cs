@@ -10,21 +10,32 @@ public static class ChatNames
     /// True for 1 to <see cref="MaxLength"/> ASCII letters, digits, <c>-</c>, <c>_</c> or <c>.</c>, not starting with a digit
     /// (so a name never looks like a number), and not <paramref name="reserved"/> (the server's own name) in any case.
     /// </summary>
-    public static bool IsValid(string? name, string reserved)
+    public static bool IsValid(string? name, string reserved) => Refusal(name, reserved) is null;
+
+    /// <summary>Why <paramref name="name"/> is refused, in the user's language; null when it is accepted.</summary>
+    public static string? Refusal(string? name, string reserved)
     {
-        if (string.IsNullOrEmpty(name) || name.Length > MaxLength || char.IsAsciiDigit(name[0]))
+        string Say(string format) => string.Format(System.Globalization.CultureInfo.CurrentCulture, format, name);
+        if (string.IsNullOrEmpty(name))
         {
-            return false;
+            return string.Format(System.Globalization.CultureInfo.CurrentCulture, Resources.ChatStrings.NickInvalid, MaxLength);
         }
 
-        foreach (char c in name)
+        if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-            {
-                return false;
-            }
+            return Say(Resources.ChatStrings.NickNotAscii);
         }
 
-        return !string.Equals(name, reserved, StringComparison.OrdinalIgnoreCase);
+        if (name.Length > MaxLength)
+        {
+            return string.Format(System.Globalization.CultureInfo.CurrentCulture, Resources.ChatStrings.NickTooLong, MaxLength);
+        }
+
+        if (char.IsAsciiDigit(name[0]))
+        {
+            return Say(Resources.ChatStrings.NickStartsWithDigit);
+        }
+
+        return string.Equals(name, reserved, StringComparison.OrdinalIgnoreCase) ? Say(Resources.ChatStrings.NickReserved) : null;
     }
 }

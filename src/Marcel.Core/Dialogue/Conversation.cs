@@ -50,7 +50,7 @@ internal sealed class Conversation(DialogueOptions options, IDialogueOperator co
 
         bool tooLong = end == ConversationEnd.ClientTooLong;
         await peer.CloseAsync(tooLong ? Format(Strings.LineTooLongNotice, options.Lines.MaxLineBytes) : Strings.Goodbye, drainInput: tooLong);
-        Log.ConversationEnded(logger, peer.Id, end);
+        DialogueLog.ConversationEnded(logger, peer.Id, end);
         console.ConversationEnded(peer.RemoteEndPoint, end);
         return end;
     }
@@ -65,11 +65,11 @@ internal sealed class Conversation(DialogueOptions options, IDialogueOperator co
                 case LineReadKind.EndOfStream:
                     return peer.EndOfStreamReason;
                 case LineReadKind.TooLong:
-                    Log.LineTooLong(logger, peer.RemoteEndPoint, options.Lines.MaxLineBytes);
+                    DialogueLog.LineTooLong(logger, peer.RemoteEndPoint, options.Lines.MaxLineBytes);
                     return ConversationEnd.ClientTooLong;
             }
 
-            Log.MessageReceived(logger, peer.RemoteEndPoint, read.Text);
+            DialogueLog.MessageReceived(logger, peer.RemoteEndPoint, read.Text);
             console.ClientMessage(read.Text);
             if (Farewell.IsFarewell(read.Text))
             {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Threading.Channels;
 using Marcel.Core.Framing;
 using Marcel.Core.Resources;
 using Marcel.Core.Transport;
@@ -10,17 +9,21 @@ namespace Marcel.Core.Dialogue;
 
 /// <summary>
 /// The chapter's dialogue server: one conversation at a time between the operator and a client. Clients who arrive
-/// meanwhile wait in order of arrival — the host accepts them, so none is refused or lost — and are served next.
+/// meanwhile wait in order of arrival, told their number in line, and are served next (see <see cref="OnConnectedAsync"/>).
 /// </summary>
-public sealed class DialogueServer : IConversationSource
+public sealed partial class DialogueServer : IConversationSource
 {
+    // How long a notice to a client outside its conversation may take to leave.
+    private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(1);
+
     private readonly DialogueOptions _options;
     private readonly IDialogueOperator _operator;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Conversation _conversation;
-    private readonly Channel<LinePeer> _waiting = Channel.CreateUnbounded<LinePeer>();
-    private int _idle;
+    private readonly WaitingLine<WaitingClient> _line;
+    private readonly HashSet<WaitingClient> _waitingClients = [];
+    private readonly Dictionary<LinePeer, WaitingClient> _serving = [];
 
     /// <summary>Creates a server that talks through <paramref name="console"/>.</summary>
     public DialogueServer(DialogueOptions options, IDialogueOperator console, ILogger logger, TimeProvider? time = null)
@@ -29,26 +32,10 @@ public sealed class DialogueServer : IConversationSource
         _operator = console ?? throw new ArgumentNullException(nameof(console));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? TimeProvider.System;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxWaiting, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxWaiting, DialogueOptions.MaxWaitingCap, nameof(options));
+        _line = new WaitingLine<WaitingClient>(options.MaxWaiting);
         _conversation = new Conversation(options, console, logger);
-    }
-
-    /// <summary>The host's entry point for each accepted connection: waits for its turn, then for the conversation to end.</summary>
-    public async Task OnConnectedAsync(IServerConnection connection)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        var client = new LinePeer(connection, _options.Lines, _logger, _time);
-        Log.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint);
-        if (!_waiting.Writer.TryWrite(client))
-        {
-            return; // The server is stopping: the host closes the connection.
-        }
-
-        if (Volatile.Read(ref _idle) == 0)
-        {
-            _operator.ClientWaiting(connection.RemoteEndPoint, _waiting.Reader.Count);
-        }
-
-        await client.Finished;
     }
 
     /// <summary>
@@ -67,7 +54,7 @@ public sealed class DialogueServer : IConversationSource
             while (!stopping.IsCancellationRequested)
             {
                 _operator.Ready();
-                IConversationPeer client = await clients.NextAsync(stopping);
+                IConversationPeer client = await WhileNobodyListensAsync(clients.NextAsync(stopping).AsTask(), stopping);
                 ConversationEnd end;
                 try
                 {
@@ -103,31 +90,61 @@ public sealed class DialogueServer : IConversationSource
         }
     }
 
+    /// <summary>The first TCP client in line, its waiting read stopped and told its turn came when it was told to wait.</summary>
     async ValueTask<IConversationPeer> IConversationSource.NextAsync(CancellationToken stopping)
     {
-        Volatile.Write(ref _idle, 1);
-        try
+        WaitingClient client = await _line.TakeAsync(stopping);
+        IServerConnection connection = client.Connection;
+        // What the client sent while it waited stays in the pipe, for the conversation to read first.
+        await client.StopWatchingAsync();
+        var peer = new LinePeer(connection, _options.Lines, _logger, _time);
+        lock (_serving)
         {
-            return await _waiting.Reader.ReadAsync(stopping);
+            _serving.Add(peer, client);
         }
-        finally
+
+        if (client.WasTold)
         {
-            Volatile.Write(ref _idle, 0);
+            try
+            {
+                await peer.SendAsync(Strings.YourTurn, stopping);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Gone meanwhile: the conversation's first read or write will tell.
+                Transport.TransportLog.ConversationFailed(_logger, connection.ConnectionId, e);
+            }
         }
+
+        return peer;
     }
 
-    void IConversationSource.Finished(IConversationPeer peer) => ((LinePeer)peer).Finish();
+    void IConversationSource.Finished(IConversationPeer peer)
+    {
+        WaitingClient client;
+        lock (_serving)
+        {
+            _serving.Remove((LinePeer)peer, out client!);
+        }
+
+        if (_options.KeepOpen)
+        {
+            _line.Free(); // The next is taken at once: whoever arrives from now on is not told to wait.
+        }
+
+        client.Finish();
+    }
 
     int IConversationSource.DropWaiting()
     {
-        _waiting.Writer.TryComplete();
-        int dropped = 0;
-        while (_waiting.Reader.TryRead(out LinePeer? client))
+        List<WaitingClient> dropped = _line.Close();
+        foreach (WaitingClient client in dropped)
         {
             client.Finish();
-            dropped++;
         }
 
-        return dropped;
+        return dropped.Count;
     }
+
+    private static string Format(string format, object? argument) => string.Format(CultureInfo.CurrentCulture, format, argument);
 }

@@ -1,7 +1,7 @@
 namespace Marcel.Core.Dialogue;
 
 /// <summary>The chapter's rule for the end of a dialogue.</summary>
-public static class Farewell
+internal static class Farewell
 {
     /// <summary>The word that ends a conversation, from either side.</summary>
     public const string Word = "FIN";

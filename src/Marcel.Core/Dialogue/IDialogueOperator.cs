@@ -36,6 +36,9 @@ public interface IDialogueOperator
     {
     }
 
+    /// <summary>The operator typed a line while no client was connected: it was not sent, and will not be.</summary>
+    void NobodyListening();
+
     /// <summary>Clients still waiting were disconnected because the server stops.</summary>
     void WaitingClientsDropped(int count);
 

@@ -42,6 +42,9 @@ public static class FetchExitCodes
     /// <summary>The operation (<c>-m</c>) or the connection (<c>--connect-timeout</c>) took too long.</summary>
     public const int Timeout = 28;
 
+    /// <summary>A local file named by <c>-d @file</c> or <c>--data-binary @file</c> could not be read.</summary>
+    public const int ReadError = 26;
+
     /// <summary>The TLS handshake failed.</summary>
     public const int TlsHandshake = 35;
 

@@ -57,7 +57,19 @@ internal static class FetchFailures
 
     /// <summary>The output could not take the bytes (a full disk, a closed pipe).</summary>
     public static FetchException WhileWriting(Exception e, string target) =>
-        new(FetchExitCodes.WriteError, Format(FetchStrings.WriteFailed, target, e.Message), e);
+        new(FetchExitCodes.WriteError, Format(FetchStrings.WriteFailed, target, WriteReason(e, target)), e);
+
+    /// <summary>
+    /// Why the output failed, naming the user's path: the system's message names the hidden temporary file beside it
+    /// (<c>-o</c> writes there first), which the user never asked for.
+    /// </summary>
+    private static string WriteReason(Exception e, string target) => e switch
+    {
+        DirectoryNotFoundException => Format(FetchStrings.NoSuchDirectory, Path.GetDirectoryName(Path.GetFullPath(target))),
+        UnauthorizedAccessException => FetchStrings.WritePermissionDenied,
+        IOException { HResult: 28 or unchecked((int)0x80070070) } => FetchStrings.DiskFull,
+        _ => e.Message,
+    };
 
     /// <summary>The whole operation ran past <c>-m</c>.</summary>
     public static FetchException OperationTimedOut(TimeSpan limit, long received) =>
@@ -68,9 +80,12 @@ internal static class FetchFailures
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (inner is SocketException or AuthenticationException)
+            switch (inner)
             {
-                return inner.Message;
+                case SocketException socket:
+                    return Transport.SocketErrorText.Describe(socket);
+                case AuthenticationException:
+                    return inner.Message;
             }
         }
 

@@ -58,6 +58,18 @@ public sealed record FetchOptions
     /// <summary>Basic credentials for the proxy (<c>-U</c>). Default: none, or those in the proxy URL.</summary>
     public NetworkCredential? ProxyCredentials { get; init; }
 
+    /// <summary>The request method (<c>-X</c>). Default: GET, POST with a <see cref="Body"/>, HEAD with <see cref="HeadOnly"/>.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>The request body (<c>-d</c>, <c>--data-binary</c>), sent as <c>application/x-www-form-urlencoded</c> as curl does. Default: none.</summary>
+    public ReadOnlyMemory<byte>? Body { get; init; }
+
+    /// <summary>Basic credentials for the server (<c>-u</c>), sent as curl does at once, dropped on a redirect to another host. Default: none.</summary>
+    public NetworkCredential? Credentials { get; init; }
+
+    /// <summary>Ask for a compressed body (gzip, deflate, br) and decompress it (<c>--compressed</c>). Default: false.</summary>
+    public bool Compressed { get; init; }
+
     /// <summary>Reads an environment variable; tests substitute their own. Default: the process environment.</summary>
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 

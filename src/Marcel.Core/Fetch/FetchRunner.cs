@@ -26,7 +26,7 @@ public sealed class FetchRunner
     /// <summary>Fetches <see cref="FetchOptions.Url"/> into <paramref name="output"/>.</summary>
     /// <exception cref="FetchException">The fetch failed; its exit code is curl's for the same failure.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (Ctrl-C).</exception>
-    public static Task RunAsync(FetchOptions options, FetchOutput output, CancellationToken cancellationToken = default)
+    public static Task<FetchResult> RunAsync(FetchOptions options, FetchOutput output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
@@ -45,24 +45,28 @@ public sealed class FetchRunner
     /// </summary>
     private static FetchOptions WithoutUrlCredentials(FetchOptions options)
     {
-        if (options.Url.UserInfo.Length == 0)
+        if (options.Url.UserInfo.Length == 0 && options.Credentials is null)
         {
             return options;
         }
 
         string[] parts = options.Url.UserInfo.Split(':', 2);
-        var credentials = new System.Net.NetworkCredential(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty);
+        // -u wins over the URL's user, as in curl.
+        var credentials = options.Credentials
+            ?? new System.Net.NetworkCredential(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty);
         var url = new UriBuilder(options.Url) { UserName = string.Empty, Password = string.Empty }.Uri;
         bool given = options.Headers.Any(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase));
         return options with
         {
             Url = url,
+            Credentials = null,
             Headers = given ? options.Headers : [.. options.Headers, new("Authorization", RequestHeaders.Basic(credentials))],
         };
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    private async Task<FetchResult> RunAsync(CancellationToken cancellationToken)
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (_options.MaxTime is { } maxTime)
         {
@@ -80,6 +84,14 @@ public sealed class FetchRunner
 
             _writer = new ResponseWriter(_options, _output, _buffer, session, response, limit.Token);
             await _writer.WriteAsync();
+            return new FetchResult
+            {
+                StatusCode = (int)response.StatusCode,
+                Received = _writer.Received,
+                ContentType = response.Content.Headers.ContentType?.ToString(),
+                EffectiveUrl = session.CurrentUrl,
+                Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started),
+            };
         }
         catch (Exception e) when (e is not FetchException && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -28,7 +28,7 @@ internal sealed class FetchSession : IDisposable
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
+            AutomaticDecompression = options.Compressed ? DecompressionMethods.All : DecompressionMethods.None,
             UseCookies = false,
             UseProxy = true,
             Proxy = _proxy,
@@ -89,11 +89,19 @@ internal sealed class FetchSession : IDisposable
                 : Format(FetchStrings.TraceProxy, CurrentRoute.Address.Authority, CurrentRoute.Source, url.Authority));
         }
 
-        using var request = new HttpRequestMessage(_options.HeadOnly ? HttpMethod.Head : HttpMethod.Get, url)
+        // The body goes with the first request only: curl turns a POST into a GET on a 301, 302 or 303 it follows.
+        bool first = url == _options.Url;
+        using var request = new HttpRequestMessage(Method(first), url)
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
+        if (first && _options.Body is { } body)
+        {
+            request.Content = new ReadOnlyMemoryContent(body);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        }
+
         RequestHeaders.Apply(request, RequestHeaders.Merge(_options, _options.UserAgent ?? DefaultUserAgent, !SameOrigin(url, _options.Url)));
         if (CurrentRoute is { Credentials: { } credentials } && CurrentRoute.Address.Scheme == "http" && url.Scheme == "http"
             && !request.Headers.Contains("Proxy-Authorization"))
@@ -107,6 +115,12 @@ internal sealed class FetchSession : IDisposable
         _trace.Response(response);
         return response;
     }
+
+    private HttpMethod Method(bool first) =>
+        _options.Method is { } method ? new HttpMethod(method)
+        : _options.HeadOnly ? HttpMethod.Head
+        : first && _options.Body is not null ? HttpMethod.Post
+        : HttpMethod.Get;
 
     private static Uri? RedirectTarget(HttpResponseMessage response, Uri url)
     {

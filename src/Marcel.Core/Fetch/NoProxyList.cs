@@ -7,7 +7,7 @@ namespace Marcel.Core.Fetch;
 /// host; a name matches itself and its subdomains (a leading dot changes nothing); an IP address matches exactly,
 /// or by prefix when written as CIDR (<c>10.0.0.0/8</c>). Ports are ignored, case too.
 /// </summary>
-public static class NoProxyList
+internal static class NoProxyList
 {
     /// <summary>True when <paramref name="host"/> must be reached without a proxy according to <paramref name="list"/>.</summary>
     public static bool Matches(string host, string? list)

@@ -10,7 +10,7 @@ namespace Marcel.Core.Fetch;
 /// the environment); then <c>&lt;scheme&gt;_proxy</c> (for http only the lower-case <c>http_proxy</c>, as curl,
 /// because CGI servers put a client's <c>Proxy:</c> header in <c>HTTP_PROXY</c>); then <c>all_proxy</c>/<c>ALL_PROXY</c>.
 /// </summary>
-public static class ProxyResolver
+internal static class ProxyResolver
 {
     /// <summary>curl's port for a proxy URL without one.</summary>
     public const int DefaultProxyPort = 1080;

@@ -6,4 +6,4 @@ namespace Marcel.Core.Fetch;
 /// <param name="Address">The proxy's URL, without user information (<c>http://host:port</c>, <c>socks5://…</c>).</param>
 /// <param name="Credentials">Basic credentials for the proxy, or null.</param>
 /// <param name="Source">Where it came from: <c>--proxy</c> or the name of the environment variable.</param>
-public sealed record ProxyRoute(Uri Address, NetworkCredential? Credentials, string Source);
+internal sealed record ProxyRoute(Uri Address, NetworkCredential? Credentials, string Source);

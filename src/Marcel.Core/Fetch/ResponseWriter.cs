@@ -42,7 +42,10 @@ internal sealed class ResponseWriter(FetchOptions options, FetchOutput output, b
             await HeadBytesAsync(output.Stdout, "stdout");
             if (!options.HeadOnly)
             {
-                await CopyAsync(await OpenBodyAsync(), output.Stdout, "stdout", progress: null);
+                // A meter here too when asked (stdout redirected, stderr a terminal), as curl's.
+                await using IFetchProgress? progress = output.Progress;
+                progress?.Start(_length);
+                await CopyAsync(await OpenBodyAsync(), output.Stdout, "stdout", progress);
             }
 
             await Guard(() => output.Stdout.FlushAsync(token), "stdout");
@@ -85,7 +88,7 @@ internal sealed class ResponseWriter(FetchOptions options, FetchOutput output, b
 
         Stream body = await OpenBodyAsync();
         int first = await ReadAsync(body);
-        var encoding = BodyCharset.For(response.Content.Headers.ContentType);
+        var encoding = BodyCharset.Detect(response.Content.Headers.ContentType, buffer.AsSpan(0, first));
         if (BodyCharset.IsBinary(response.Content.Headers.ContentType, encoding, buffer.AsSpan(0, first)))
         {
             string size = _length is { } n ? n.ToString("N0", CultureInfo.CurrentCulture) : "?";

@@ -11,7 +11,7 @@ namespace Marcel.Core.Framing;
 /// telnet, Windows clients and <c>nc -C</c> are understood. The maximum counts the line's
 /// content only, not its terminator.
 /// </remarks>
-public static class LineFramer
+internal static class LineFramer
 {
     private const byte LineFeed = (byte)'\n';
     private const byte CarriageReturn = (byte)'\r';

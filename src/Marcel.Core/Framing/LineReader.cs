@@ -9,7 +9,7 @@ namespace Marcel.Core.Framing;
 /// follows within <see cref="LineOptions.FlushDelay"/>.
 /// </summary>
 /// <remarks>Not thread-safe: one reader loop per connection.</remarks>
-public sealed class LineReader
+internal sealed class LineReader
 {
     private readonly PipeReader _input;
     private readonly LineOptions _options;

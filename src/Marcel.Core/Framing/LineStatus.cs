@@ -1,7 +1,7 @@
 namespace Marcel.Core.Framing;
 
 /// <summary>What <see cref="LineFramer.TryReadLine"/> found at the start of a buffer.</summary>
-public enum LineStatus
+internal enum LineStatus
 {
     /// <summary>No line terminator yet: more bytes are needed.</summary>
     Incomplete,

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Marcel.Core.Hosting;
 
 /// <summary>Turns a <c>--host</c> value into the endpoints to bind.</summary>
-public static class ListenAddress
+internal static class ListenAddress
 {
     /// <summary>The address as a user writes it, for messages: <c>host:port</c>, IPv6 literals in brackets.</summary>
     public static string Display(string host, int port) =>

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Marcel.Core.Transport;
 
 namespace Marcel.Core.Hosting;
 
@@ -7,7 +8,8 @@ namespace Marcel.Core.Hosting;
 /// which would otherwise hold its connection (and, in a dialogue, everyone waiting behind it) forever.
 /// After <see cref="Idle"/> without traffic the system sends a probe every <see cref="Interval"/>; after
 /// <see cref="ProbeCount"/> unanswered probes it drops the connection, which the server then sees as a hang-up.
-/// On Linux, data sent and left unacknowledged for <see cref="DetectionBound"/> also drops it (TCP_USER_TIMEOUT).
+/// Data sent and left unacknowledged for <see cref="DetectionBound"/> also drops it: <c>TCP_USER_TIMEOUT</c> on Linux,
+/// <c>TCP_RXT_CONNDROPTIME</c> on macOS, <c>TCP_MAXRT</c> on Windows (see <see cref="SocketPlatform"/>).
 /// </summary>
 public sealed record TcpKeepAlive
 {
@@ -39,24 +41,36 @@ public sealed record TcpKeepAlive
     public static TcpKeepAlive Default { get; } = new(TimeSpan.FromSeconds(60));
 
     /// <summary>
-    /// Turns keepalive on for <paramref name="socket"/> with these timings. Per accepted socket rather than on the
-    /// listening socket: inheritance of keepalive settings from a listener is a Linux habit, not a promise.
+    /// Turns keepalive on for <paramref name="socket"/> with these timings, and bounds unacknowledged data by
+    /// <see cref="DetectionBound"/> with the system's own option (<see cref="SocketPlatform.UnacknowledgedDataTimeout"/>).
+    /// An option this system version lacks (Windows before 10 1709 has no keepalive timings per socket) is left at the
+    /// system's default; keepalive itself is on everywhere. Per accepted socket rather than on the listening socket:
+    /// inheritance of keepalive settings from a listener is a Linux habit, not a promise.
     /// </summary>
     public void Apply(Socket socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, (int)Idle.TotalSeconds);
-        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, (int)Interval.TotalSeconds);
-        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, ProbeCount);
-        if (OperatingSystem.IsLinux())
+        IfSupported(() => socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, (int)Idle.TotalSeconds));
+        IfSupported(() => socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, (int)Interval.TotalSeconds));
+        IfSupported(() => socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, ProbeCount));
+        // Probes wait while sent data is unacknowledged, and retransmissions to a dead peer last ~15 min: a room that
+        // keeps talking to a vanished member would hide it. Each system's own option bounds unacknowledged data too.
+        if (SocketPlatform.UnacknowledgedDataTimeout(ThisSystem.Kind, DetectionBound) is { } timeout)
         {
-            // Probes wait while sent data is unacknowledged, and retransmissions to a dead peer last ~15 min: a room that
-            // keeps talking to a vanished member would hide it. TCP_USER_TIMEOUT bounds unacknowledged data by the same time.
-            socket.SetRawSocketOption(IpProtoTcp, TcpUserTimeout, BitConverter.GetBytes((int)DetectionBound.TotalMilliseconds));
+            IfSupported(() => SocketPlatform.Set(socket, timeout));
         }
     }
 
-    private const int IpProtoTcp = 6;
-    private const int TcpUserTimeout = 18; // linux/tcp.h
+    private static void IfSupported(Action set)
+    {
+        try
+        {
+            set();
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ProtocolOption or SocketError.OperationNotSupported or SocketError.ProtocolNotSupported)
+        {
+            // An older system without this option: its default stays.
+        }
+    }
 }

@@ -87,14 +87,8 @@ public sealed class TcpServerHost : IAsyncDisposable
         {
             foreach (IPEndPoint endpoint in endpoints)
             {
-                var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                Socket listener = SocketPlatform.CreateBoundListener(endpoint);
                 listeners.Add(listener);
-                if (endpoint.Address.Equals(IPAddress.IPv6Any))
-                {
-                    listener.DualMode = true; // "*" takes IPv4 clients too.
-                }
-
-                listener.Bind(endpoint);
                 listener.Listen(Backlog);
             }
         }

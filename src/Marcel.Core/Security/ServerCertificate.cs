@@ -13,12 +13,8 @@ public static class ServerCertificate
     /// <summary>How long a created self-signed certificate is valid. Two years: pins stay stable, keys still rotate.</summary>
     public static readonly TimeSpan SelfSignedLifetime = TimeSpan.FromDays(730);
 
-    /// <summary>
-    /// The default folder for Marcel's own files: <c>$XDG_CONFIG_HOME/marcel</c>, i.e. <c>~/.config/marcel</c> on Linux,
-    /// <c>%APPDATA%\marcel</c> on Windows.
-    /// </summary>
-    public static string DefaultFolder =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "marcel");
+    /// <summary>The default folder for the self-signed certificate: <see cref="ConfigFolder.Default"/>.</summary>
+    public static string DefaultFolder => ConfigFolder.Default;
 
     /// <summary>Loads a PEM certificate and its PEM private key (<paramref name="keyFile"/> null: the key is in the same file).</summary>
     public static X509Certificate2 LoadPem(string certificateFile, string? keyFile)

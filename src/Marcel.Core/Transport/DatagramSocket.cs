@@ -45,7 +45,7 @@ public sealed class DatagramSocket : IDisposable
         Socket socket = Create(local.AddressFamily, options);
         try
         {
-            DatagramPlatform.IgnoreIcmpResets(socket);
+            DatagramSocketOptions.DisableConnectionReset(socket);
             if (local.Address.Equals(IPAddress.IPv6Any))
             {
                 socket.DualMode = true;

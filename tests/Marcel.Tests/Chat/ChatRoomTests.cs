@@ -82,7 +82,13 @@ public class ChatRoomTests
             await b.SendLineAsync("/nick bad name!");
             Assert.StartsWith("Invalid name", await b.ReadMessageAsync(), StringComparison.Ordinal);
             await b.SendLineAsync("/nick Marcel");
-            Assert.StartsWith("Invalid name", await b.ReadMessageAsync(), StringComparison.Ordinal);
+            Assert.Equal("The name Marcel is the server's own; choose another.", await b.ReadMessageAsync());
+            await b.SendLineAsync("/nick Élodie");
+            Assert.Equal("Invalid name Élodie: only ASCII letters (no accents), digits, '-', '_' and '.'.", await b.ReadMessageAsync());
+            await b.SendLineAsync("/nick " + new string('a', 33));
+            Assert.Equal("Invalid name: 32 characters at most.", await b.ReadMessageAsync());
+            await b.SendLineAsync("/nick 2pac");
+            Assert.Equal("Invalid name 2pac: it must not start with a digit.", await b.ReadMessageAsync());
             await b.SendLineAsync("/nick");
             Assert.Equal("Usage: /nick NAME", await b.ReadMessageAsync());
 

@@ -33,7 +33,8 @@ public class VersionAndCompletionTests
     {
         string suggestions = await RunAsync("[suggest:19]", "marcel serve --eol ");
 
-        Assert.Equal(["CrLf", "Lf", "None"], suggestions.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        // The names the help and the parser use, lowercase as the text says, not the enum's CrLf/Lf/None.
+        Assert.Equal(["crlf", "lf", "none"], suggestions.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     private static async Task<string> RunAsync(params string[] arguments)

@@ -35,6 +35,8 @@ internal sealed class DialogueRecorder : IDialogueOperator
 
     public void ClientTurnedAway(EndPoint? remote) => Show($"turned away {remote}");
 
+    public void NobodyListening() => Show("nobody listening");
+
     public async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) =>
         await _typed.Reader.WaitToReadAsync(cancellationToken) && _typed.Reader.TryRead(out string? line) ? line : null;
 

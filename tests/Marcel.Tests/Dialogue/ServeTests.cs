@@ -85,20 +85,57 @@ public class ServeTests
             Assert.Equal(Greeting, await first.ReadLineAsync());
             await using LineClient second = await LineClient.ConnectAsync(port);
             await server.WaitForOutputAsync("is waiting its turn (position 1)");
+            Assert.StartsWith("You are number 1 in line: Marcel is talking with someone else", await second.ReadLineAsync(), StringComparison.Ordinal);
             await using LineClient third = await LineClient.ConnectAsync(port);
             await server.WaitForOutputAsync("is waiting its turn (position 2)");
+            Assert.StartsWith("You are number 2 in line", await third.ReadLineAsync(), StringComparison.Ordinal);
             await second.SendLineAsync("I was second"); // Typed while waiting: must not be lost.
 
             await first.SendLineAsync("FIN");
             Assert.Equal(["Goodbye!"], await first.ReadToEndAsync());
 
+            Assert.Equal("It is your turn.", await second.ReadLineAsync());
             Assert.Equal(Greeting, await second.ReadLineAsync());
             await server.WaitForOutputAsync("C> I was second");
             await second.SendLineAsync("FIN");
             Assert.Equal(["Goodbye!"], await second.ReadToEndAsync());
 
+            Assert.Equal("It is your turn.", await third.ReadLineAsync());
             Assert.Equal(Greeting, await third.ReadLineAsync());
             await server.WaitForOutputAsync("Client connected", count: 3);
+        }
+    }
+
+    [Fact]
+    public async Task In_french_a_waiting_client_is_told_its_number_and_then_its_turn()
+    {
+        await using PeerProcess server = MarcelCli.Start("serve", "--lang", "fr", "--keep-open", "--host", "127.0.0.1", "--port", "0");
+        int port = await MarcelCli.ListeningPortAsync(server);
+        await using LineClient first = await LineClient.ConnectAsync(port);
+        Assert.Equal("Vous êtes connecté au serveur Marcel. Envoyez vos messages.", await first.ReadLineAsync());
+        await using LineClient second = await LineClient.ConnectAsync(port);
+        Assert.StartsWith("Vous êtes le numéro 1 dans la file : Marcel parle avec quelqu'un d'autre", await second.ReadLineAsync(), StringComparison.Ordinal);
+        await first.SendLineAsync("fin");
+        Assert.Equal(["Au revoir !"], await first.ReadToEndAsync());
+        Assert.Equal("C'est votre tour.", await second.ReadLineAsync());
+        Assert.Equal("Vous êtes connecté au serveur Marcel. Envoyez vos messages.", await second.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task What_the_operator_types_while_nobody_is_connected_is_not_sent_to_the_next_client()
+    {
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--keep-open");
+        await using (server)
+        {
+            await server.WaitForOutputAsync("Server ready, waiting for requests...");
+            await server.WriteLineAsync("anybody there?");
+            await server.WaitForOutputAsync("Nobody is connected: that line was not sent.");
+
+            await using LineClient client = await LineClient.ConnectAsync(port);
+            Assert.Equal(Greeting, await client.ReadLineAsync());
+            await server.WaitForOutputAsync("Client connected");
+            await server.WriteLineAsync("now you are here");
+            Assert.Equal("now you are here", await client.ReadLineAsync()); // Not "anybody there?".
         }
     }
 

@@ -41,4 +41,50 @@ public class TerminalTests
             Assert.Equal(0, await terminal.WaitForExitAsync());
         }
     }
+
+    [Fact]
+    public async Task A_pasted_100000_character_line_costs_output_in_proportion_to_its_length_and_is_refused_over_max_line()
+    {
+        string script = ExternalProgram.Require("script");
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync();
+        await using (server)
+        {
+            await using PeerProcess terminal = PeerProcess.Start(script, ["-qfec", Connect(port), "/dev/null"]);
+            await terminal.WaitForOutputAsync("C> ");
+
+            string paste = new('x', 100_000);
+            await terminal.WriteAsync(paste + "\r");
+            await terminal.WaitForOutputAsync("over --max-line (65536)");
+            await terminal.WriteAsync("after\r");
+            await server.WaitForOutputAsync("C> after\n");
+
+            // Redrawing the line at each key wrote gigabytes; drawn at most once as typed, then once as sent: < 200 kB.
+            Assert.InRange(terminal.Output.Length, 100_000, 210_000);
+            Assert.DoesNotContain("xxxxxxxxxx", server.Output, StringComparison.Ordinal);
+
+            await server.WriteLineAsync("FIN");
+            Assert.Equal(0, await terminal.WaitForExitAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Ctrl_D_half_closes_so_the_server_says_goodbye_at_once()
+    {
+        string script = ExternalProgram.Require("script");
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--keep-open");
+        await using (server)
+        {
+            await using PeerProcess terminal = PeerProcess.Start(script, ["-qfec", Connect(port) + " --wait 120", "/dev/null"]);
+            await terminal.WaitForOutputAsync("C> ");
+            await terminal.WriteAsync("hi\r");
+            await server.WaitForOutputAsync("C> hi\n");
+            await terminal.WriteAsync("\u0004");
+
+            Assert.Equal(0, await terminal.WaitForExitAsync(Timeouts.Step));
+            Assert.Contains("S> Goodbye!", terminal.Output, StringComparison.Ordinal);
+        }
+    }
+
+    private static string Connect(int port) =>
+        $"dotnet {Path.Combine(AppContext.BaseDirectory, "marcel.dll")} connect 127.0.0.1 {port.ToString(CultureInfo.InvariantCulture)}";
 }

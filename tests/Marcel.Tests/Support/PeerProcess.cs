@@ -58,6 +58,9 @@ internal sealed partial class PeerProcess : IAsyncDisposable
         start.Environment["LANG"] = "C.UTF-8";
         start.Environment.Remove("LC_ALL");
         start.Environment["DOTNET_NOLOGO"] = "1";
+        // No diagnostics IPC: each .NET process makes /tmp/clr-debug-pipe-PID-* and dotnet-diagnostic-PID-* files that
+        // only a clean exit removes, and most peers here end killed.
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
         start.Environment["PYTHONUNBUFFERED"] = "1";
         foreach ((string key, string value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         Process process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {fileName}");

@@ -30,7 +30,7 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
     private bool _closing;
     private bool _discarded;
     private TaskCompletionSource? _drained;
-    private Task _drain = Task.CompletedTask;
+    private Exception? _drainFault;
     private int _stopReason = -1;
     private long _lastHeard;
 
@@ -63,9 +63,6 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
 
     /// <summary>Why the room stopped this member, if it did.</summary>
     public ChatCloseReason? StopReason => Volatile.Read(ref _stopReason) is var r and >= 0 ? (ChatCloseReason)r : null;
-
-    /// <summary>The drain running now, if any (completed when none is): awaited before the connection is released.</summary>
-    public Task Drain => Volatile.Read(ref _drain);
 
     /// <summary>Records that the member just sent something.</summary>
     public void Heard(long now) => Volatile.Write(ref _lastHeard, now);
@@ -159,11 +156,15 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
 
         if (start)
         {
-            Volatile.Write(ref _drain, DrainAsync());
+            await DrainAsync();
         }
 
         await done;
-        await Drain; // Surfaces a drain that failed in an unexpected way.
+        if (Volatile.Read(ref _drainFault) is { } fault)
+        {
+            // A drain that failed in an unexpected way (a bug, not a peer gone) surfaces here, in the member's own task.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fault);
+        }
     }
 
     /// <summary>Drops whatever is queued and refuses any further delivery: the connection is being cut.</summary>
@@ -186,7 +187,12 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
         GC.SuppressFinalize(this);
     }
 
-    void IThreadPoolWorkItem.Execute() => Volatile.Write(ref _drain, DrainAsync());
+    /// <summary>
+    /// Runs the drain scheduled by <see cref="TryDeliver"/>. Tracked, not forgotten: only one runs at a time
+    /// (<c>_draining</c>), <see cref="CloseAsync"/> waits for its end, and an unexpected failure is kept for it to
+    /// rethrow. No task is held once it is done, so an idle member keeps no finished state machine alive.
+    /// </summary>
+    void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
 
     /// <summary>Writes <paramref name="batch"/> (in queue order) to the wire, in one send when the transport allows.</summary>
     protected abstract ValueTask WriteAsync(ReadOnlyMemory<EncodedEvent> batch);
@@ -237,11 +243,11 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
                 }
             }
         }
-        catch
+        catch (Exception e)
         {
+            Volatile.Write(ref _drainFault, e);
             Discard();
             EndDrain();
-            throw;
         }
         finally
         {

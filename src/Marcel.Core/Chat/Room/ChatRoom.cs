@@ -18,15 +18,14 @@ namespace Marcel.Core.Chat.Room;
 /// every kind of member.
 /// </summary>
 /// <remarks>
-/// Lock order (see docs/design.md): <c>_order</c> (lines read side, notices write side), then a member's queue lock;
+/// Lock order (see docs/design.md): <see cref="FanOut"/>'s order lock (lines read side, notices write side), then a member's queue lock;
 /// <see cref="LocalMembers"/>, the roster and the notice window each lock alone, never while taking another. Nothing
 /// is sent under any of them: a queue only schedules its member's drain on the thread pool.
 /// </remarks>
 public sealed class ChatRoom : IRoomEventSink, IDisposable
 {
-    private readonly ReaderWriterLockSlim _order = new();
     private readonly LocalMembers _members = new();
-    private readonly NoticeWindow _notices;
+    private readonly FanOut _fanOut;
     private readonly TaskCompletionSource _allGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
     private long _lastId;
@@ -42,7 +41,7 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
         Time = time ?? TimeProvider.System;
         Roster = roster ?? new LocalRoster();
         Bus = bus ?? new InProcessRoomBus();
-        _notices = new NoticeWindow(Time, Options.NoticeWindow, FlushNotices);
+        _fanOut = new FanOut(this, _members);
         OperatorIdentity = new MemberIdentity(Bus.Node + "/operator", Options.Name, MemberKinds.Operator, Bus.Node, null);
     }
 
@@ -177,10 +176,7 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
             foreach (string text in said.Texts()) ChatLog.Said(_logger, said.From.Name, text);
         }
 
-        if (_notices.HasPending)
-        {
-            FlushNotices(); // So the console too shows "x joined" before x's first line.
-        }
+        _fanOut.FlushNoticesIfPending(); // So the console too shows "x joined" before x's first line.
 
         Operator.Traffic(said);
         Bus.Publish(said);
@@ -197,10 +193,9 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
         {
             ChatLog.Left(_logger, member.Identity.Name, reason);
             await Roster.RemoveAsync(member.Identity);
-            if (reason != ChatCloseReason.Shutdown)
-            {
-                Bus.Publish(new MemberLeft(member.Identity, reason));
-            }
+            // Published at shutdown too: the other servers of a room that spans several must hear it (this one does not
+            // announce it, see Deliver).
+            Bus.Publish(new MemberLeft(member.Identity, reason));
         }
 
         return RoomText.LastLine(reason, Options) is { } last ? new Delivery(PrivateReply.Of(last)) : null;
@@ -240,16 +235,34 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
     {
         switch (roomEvent)
         {
-            case MemberSaid:
-                if (_notices.HasPending)
+            case MemberSaid said:
+                _fanOut.FlushNoticesIfPending(); // So "x joined" reaches everyone before x's first line.
+                if (said.From.Node != Bus.Node)
                 {
-                    FlushNotices(); // So "x joined" reaches everyone (and the console) before x's first line.
+                    Operator.Traffic(said); // This server's own lines were shown when said (Say).
                 }
 
-                FanOut(new Delivery(roomEvent));
+                _fanOut.Lines(new Delivery(roomEvent));
+                break;
+            case MemberLeft { Reason: ChatCloseReason.Shutdown } left when left.Member.Node == Bus.Node:
+                break; // Our own shutdown: the goodbye says it; only the other servers announce it.
+            case MemberRenamed renamed when renamed.Member.Node == Bus.Node:
+                // A shared roster may rename one of our members itself (its name was taken elsewhere during a split).
+                if (_members.Find(renamed.Member.Id) is { } member && member.Identity.Name != renamed.Member.Name)
+                {
+                    member.Identity = renamed.Member;
+                    Tell(member, [RoomText.Format(ChatStrings.YouAreNow, renamed.Member.Name)]);
+                }
+
+                _fanOut.Notice(roomEvent);
                 break;
             case MemberJoined or MemberLeft or MemberRenamed:
-                _notices.Add(roomEvent);
+                _fanOut.Notice(roomEvent);
+                break;
+            case RoomNotice notice:
+                // A line a bus words for this server alone ("the room is split"): to the console and every member.
+                Operator.Happened(notice.Text);
+                _fanOut.Lines(new Delivery(notice));
                 break;
             case KickRequested kick when kick.Member.Node == Bus.Node:
                 _members.Find(kick.Member.Id)?.Dismiss(ChatCloseReason.Kicked);
@@ -260,8 +273,7 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _notices.Dispose();
-        _order.Dispose();
+        _fanOut.Dispose();
     }
 
     /// <summary>Stops admitting, tells every member goodbye, and waits (bounded) until every connection has ended.</summary>
@@ -269,7 +281,12 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
     {
         _stopping = true;
         IRoomMember[] members = _members.Snapshot();
-        Operator.Happened(RoomText.Format(ChatStrings.OpStopping, members.Length));
+        Operator.Happened(members.Length switch
+        {
+            0 => ChatStrings.OpStoppingNone,
+            1 => ChatStrings.OpStoppingOne,
+            _ => RoomText.Format(ChatStrings.OpStopping, members.Length),
+        });
         foreach (IRoomMember member in members)
         {
             member.Dismiss(ChatCloseReason.Shutdown);
@@ -290,71 +307,5 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
     {
         ChatLog.Overflow(_logger, member.Identity.Name, Options.MaxQueueBytes);
         member.Dismiss(ChatCloseReason.Overflow);
-    }
-
-    /// <summary>
-    /// Queues <paramref name="delivery"/> to every local member but the one it excludes. Lines fan out under the read
-    /// side of <c>_order</c>, many senders at once; notices under its write side (<see cref="FlushNotices"/>), so a
-    /// notice never overtakes or splits the lines around it. Only queueing happens under it, never a send.
-    /// </summary>
-    private void FanOut(Delivery delivery)
-    {
-        List<IRoomMember>? overflowed = null;
-        _order.EnterReadLock();
-        try
-        {
-            FanOutLocked(delivery, ref overflowed);
-        }
-        finally
-        {
-            _order.ExitReadLock();
-        }
-
-        HandleOverflows(overflowed);
-    }
-
-    private void FanOutLocked(Delivery delivery, ref List<IRoomMember>? overflowed)
-    {
-        string? except = delivery.Event.ExceptId;
-        foreach (IRoomMember member in _members.Snapshot())
-        {
-            if ((except is null || member.Identity.Id != except) && !member.TryDeliver(delivery))
-            {
-                (overflowed ??= []).Add(member);
-            }
-        }
-    }
-
-    private void HandleOverflows(List<IRoomMember>? overflowed)
-    {
-        foreach (IRoomMember member in overflowed ?? [])
-        {
-            Overflowed(member);
-        }
-    }
-
-    /// <summary>Words and delivers what the notice window holds; taken under the write side so no line slips in between.</summary>
-    private void FlushNotices()
-    {
-        List<IRoomMember>? overflowed = null;
-        _order.EnterWriteLock();
-        try
-        {
-            RoomEvent[] batch = _notices.Take();
-            foreach (RoomNotice notice in batch.Length == 0 ? [] : NoticeCoalescer.Coalesce(batch, Options.NamesShown))
-            {
-                Operator.Happened(notice.Text);
-                if (!_stopping)
-                {
-                    FanOutLocked(new Delivery(notice), ref overflowed);
-                }
-            }
-        }
-        finally
-        {
-            _order.ExitWriteLock();
-        }
-
-        HandleOverflows(overflowed);
     }
 }

@@ -46,9 +46,9 @@ internal static class MemberCommands
             return;
         }
 
-        if (!ChatNames.IsValid(wanted, room.Options.Name))
+        if (ChatNames.Refusal(wanted, room.Options.Name) is { } refusal)
         {
-            room.Tell(member, [RoomText.Format(ChatStrings.NickInvalid, ChatNames.MaxLength)]);
+            room.Tell(member, [refusal]);
             return;
         }
 

@@ -73,6 +73,11 @@ internal static class OperatorConsole
                 // A full collection first, so the figure shows what is really held (a leak), not garbage awaiting the GC.
                 long heap = GC.GetTotalMemory(forceFullCollection: true);
                 room.Operator.Happened(RoomText.Format(ChatStrings.OpStats, room.ConnectionCount, room.MemberCount, heap / 1024));
+                if (RoomText.PerNode(await room.Roster.ListAsync(int.MaxValue)) is { } perNode)
+                {
+                    room.Operator.Happened(perNode);
+                }
+
                 break;
             case ChatCommandKind.Help:
                 room.Operator.Happened(RoomText.Format(ChatStrings.OpHelp, room.Options.Name));

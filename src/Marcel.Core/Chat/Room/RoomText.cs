@@ -27,12 +27,25 @@ internal static class RoomText
     public static List<string> WhoLines(RosterPage all)
     {
         var lines = new List<string>(all.Members.Count + 1) { Format(ChatStrings.WhoHeader, all.Count) };
+        bool spansNodes = all.Members.Select(m => m.Node).Distinct(StringComparer.Ordinal).Skip(1).Any();
         foreach (MemberIdentity m in all.Members)
         {
-            lines.Add(Format(ChatStrings.WhoEntry, m.Name, m.Remote));
+            // A browser says so (the operator and the class can tell who came through the page); in a room across servers,
+            // where each one is (the first member's server stands for "here").
+            lines.Add(spansNodes ? Format(m.Kind == MemberKinds.Web ? ChatStrings.WhoEntryWebOnNode : ChatStrings.WhoEntryOnNode, m.Name, m.Remote, m.Node)
+                : Format(m.Kind == MemberKinds.Web ? ChatStrings.WhoEntryWeb : ChatStrings.WhoEntry, m.Name, m.Remote));
         }
 
         return lines;
+    }
+
+    /// <summary>"Members per server: a 3, b 5." when the room spans several servers, else null.</summary>
+    public static string? PerNode(RosterPage all)
+    {
+        var counts = all.Members.GroupBy(m => m.Node, StringComparer.Ordinal).Select(g => (Node: g.Key, Count: g.Count())).ToArray();
+        return counts.Length < 2
+            ? null
+            : Format(ChatStrings.OpPerNode, string.Join(", ", counts.OrderBy(c => c.Node, StringComparer.Ordinal).Select(c => $"{c.Node} {c.Count}")));
     }
 
     /// <summary>The last line a leaving member is sent, or null (it hung up, or cannot be reached any more).</summary>

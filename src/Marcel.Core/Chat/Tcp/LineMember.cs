@@ -11,7 +11,7 @@ namespace Marcel.Core.Chat.Tcp;
 
 /// <summary>
 /// A line client over TCP (plain or TLS) as a room member: reads its lines in batches, hands them to the room, and
-/// writes what the room queues for it. The one place where the chat meets a connection (today the host's
+/// writes what the room queues for it. The one place where the chat meets a connection (the host's
 /// <see cref="IServerConnection"/>): a host that hands over another kind of connection changes this file only.
 /// </summary>
 internal sealed class LineMember : QueuedMember, ILineVisitor
@@ -120,8 +120,8 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
     /// <summary>Reads the member's lines until it leaves; returns why it left.</summary>
     private async Task<ChatCloseReason> ReadAsync(LineOptions lines)
     {
-        // Where the host offers it, a quiet member waits with a zero-byte read: no buffer, no pipe read, no frames; and
-        // its reader is made when it first sends, so a member who only listens never holds one.
+        // A quiet member waits with a zero-byte read: no buffer, no pipe read, no frames; and its reader is made when it
+        // first sends, so a member who only listens never holds one.
         LineReader? reader = null;
         try
         {
@@ -141,7 +141,7 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
                     case LineReadKind.EndOfStream:
                         return ChatCloseReason.HungUp;
                     case LineReadKind.TooLong:
-                        Log.LineTooLong(_room.Logger, _connection.RemoteEndPoint, lines.MaxLineBytes);
+                        ChatLog.LineTooLong(_room.Logger, _connection.RemoteEndPoint, lines.MaxLineBytes);
                         return ChatCloseReason.TooLong;
                 }
 
@@ -208,11 +208,12 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
 
     private async Task DiscardInputAsync()
     {
-        if (_connection is TcpServerConnection { Stream: not System.Net.Security.SslStream, Socket: var socket })
+        // Plain TCP only: over TLS the host says close_notify when the handler ends; a bare FIN before it would truncate.
+        if (_connection is TcpServerConnection { Stream: not System.Net.Security.SslStream } tcp)
         {
             try
             {
-                socket.Shutdown(SocketShutdown.Send); // Our FIN: the peer sees the end and closes in turn.
+                tcp.Socket.Shutdown(SocketShutdown.Send); // Our FIN: the peer sees the end and closes in turn.
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {

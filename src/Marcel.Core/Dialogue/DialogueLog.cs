@@ -1,11 +1,10 @@
 using System.Net;
-using Marcel.Core.Dialogue;
 using Microsoft.Extensions.Logging;
 
-namespace Marcel.Core;
+namespace Marcel.Core.Dialogue;
 
-/// <summary>Every log message of the library, with fixed event ids. Message bodies only at Trace.</summary>
-internal static partial class Log
+/// <summary>Log messages of the dialogue server, with fixed event ids (1-99). Message bodies only at Trace.</summary>
+internal static partial class DialogueLog
 {
     [LoggerMessage(1, LogLevel.Debug, "Connection {ConnectionId} accepted from {Remote}")]
     public static partial void ConnectionAccepted(ILogger logger, string connectionId, EndPoint? remote);

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Room across servers: one marcel against three marcels sharing one redis-server, same generator, same load, one run.
+# Usage: bench/redis/run.sh     (CLIENTS=900 SENDERS=10 RATE=1000 SECONDS_PER=5 by default; the issue's full size is
+#                                CLIENTS=9000, which needs ulimit -n > 20000 and a quiet machine)
+# Then redis-benchmark's PUBLISH rate on the same redis-server, as the anchor of how far one Redis goes.
+# Prints a markdown table; raw RESULT lines in bench/redis/out/results.txt.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+CLIENTS=${CLIENTS:-900} SENDERS=${SENDERS:-10} RATE=${RATE:-1000} SECONDS_PER=${SECONDS_PER:-5}
+out=bench/redis/out
+mkdir -p "$out"
+command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install redis-server"; exit 1; }
+
+echo "Building marcel (NativeAOT) and the load generator (Release)..." >&2
+[ -x "$out/marcel-aot/marcel" ] && [ -n "${REUSE:-}" ] || dotnet publish -c Release -r linux-x64 src/Marcel.Cli -o "$out/marcel-aot" -v q -nologo >/dev/null
+dotnet build -c Release bench/chat/ChatLoad -o "$out/load" -v q -nologo >/dev/null
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_listen() { for _ in $(seq 200); do ss -ltn "sport = :$1" | grep -q LISTEN && return 0; sleep 0.05; done; echo "nothing listens on $1" >&2; return 1; }
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --loglevel warning >/dev/null 2>&1 &
+redis_pid=$!; pids+=("$redis_pid")
+wait_listen "$redis_port"
+
+start_marcel() { # $1 = node name, rest = extra options; prints "port pid"
+  local port; port=$(free_port)
+  "$out/marcel-aot/marcel" serve --chat --host 127.0.0.1 --port "$port" --max-clients 20000 "${@:2}" </dev/null >/dev/null 2>&1 &
+  local pid=$!
+  wait_listen "$port"
+  echo "$port $pid"
+}
+
+: > "$out/results.txt"
+load() { # $1 = label, $2 = ports, $3 = pids, rest = extra generator options
+  echo "  $1" >&2
+  line=$(timeout 300 dotnet "$out/load/ChatLoad.dll" load --clients "$CLIENTS" --senders "$SENDERS" --rate "$RATE" --seconds "$SECONDS_PER" \
+    --port "$2" --pid "$3" "${@:4}" | grep '^RESULT' || echo "RESULT error=generator-failed")
+  echo "$1|$line" >> "$out/results.txt"
+}
+
+read -r p1 pid1 < <(start_marcel single)
+load "1 server x $CLIENTS clients" "$p1" "$pid1"
+kill -TERM "$pid1"; wait "$pid1" 2>/dev/null || true
+
+ports=() servers=()
+for n in 1 2 3; do
+  read -r p pid < <(start_marcel "node$n" --redis "redis://127.0.0.1:$redis_port" --node "node$n")
+  ports+=("$p"); servers+=("$pid"); pids+=("$pid")
+done
+load "3 servers x $((CLIENTS / 3)) clients, one Redis" "$(IFS=,; echo "${ports[*]}")" "$(IFS=,; echo "${servers[*]}")" --redis-pid "$redis_pid"
+for pid in "${servers[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+
+echo "  redis-benchmark PUBLISH" >&2
+# Three subscribers stand for three servers (each message is written to three sockets, as in the room).
+for _ in 1 2 3; do redis-cli -p "$redis_port" subscribe marcel:room:bench:events >/dev/null & pids+=("$!"); done
+sleep 0.5
+bench=$(redis-benchmark -p "$redis_port" -q -n 200000 -c 50 PUBLISH marcel:room:bench:events "<user1> a line of chat, about sixty bytes long, as said" 2>/dev/null | tr '\r' '\n' | grep -E 'requests per second' | tail -n 1)
+echo "redis-benchmark PUBLISH (50 connections, 3 subscribers): $bench" | tee -a "$out/results.txt"
+
+python3 - "$out/results.txt" <<'PY'
+import sys
+rows = []
+for raw in open(sys.argv[1]):
+    if '|' not in raw: continue
+    label, result = raw.rstrip('\n').split('|', 1)
+    f = dict(kv.split('=', 1) for kv in result.split()[1:] if '=' in kv)
+    rows.append((label, f))
+print("| Scenario | Delivered lines/s | p50 ms | p99 ms | Loss | Out of order | Servers' CPU ns/delivered line (summed) | Redis CPU ns/line said |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for label, f in rows:
+    print(f"| {label} | {f.get('lines_per_s','')} | {f.get('p50_ms','')} | {f.get('p99_ms','')} | {f.get('loss','')} | {f.get('out_of_order','')} | {f.get('cpu_ns_per_line','')} | {f.get('redis_cpu_ns_per_said','')} |")
+PY

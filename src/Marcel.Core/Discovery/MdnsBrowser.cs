@@ -1,0 +1,170 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Marcel.Core.Discovery;
+
+/// <summary>
+/// The built-in DNS-SD querier for one service type (RFC 6762 §5.2): asks the link at once, then again after 1, 2,
+/// 4… seconds (at most every minute), and again as cached records near the end of their TTL (at 80, 85, 90 and 95 %,
+/// §5.2); keeps what answers say in a <see cref="ServiceCache"/>. Only responses from port 5353 count (§6), so a
+/// stray unicast cannot inject an instance. Malformed packets and floods are dropped or bounded by the cache.
+/// </summary>
+public sealed class MdnsBrowser : IAsyncDisposable
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxQueryInterval = TimeSpan.FromMinutes(1);
+
+    private readonly MdnsSocket _socket;
+    private readonly ServiceCache _cache;
+    private readonly string _typeName;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _changed = new(0);
+    private Task _receiving = Task.CompletedTask;
+    private Task _querying = Task.CompletedTask;
+    private IReadOnlyList<ServiceInstance> _instances = [];
+
+    private MdnsBrowser(MdnsSocket socket, string serviceType, ILogger logger, TimeProvider time)
+    {
+        _socket = socket;
+        _cache = new ServiceCache(serviceType, time);
+        _typeName = MarcelService.TypeName(serviceType);
+        _logger = logger;
+        _time = time;
+    }
+
+    /// <summary>Starts browsing <paramref name="serviceType"/> on <paramref name="interfaces"/>.</summary>
+    public static MdnsBrowser Start(string serviceType, IReadOnlyList<MdnsInterface> interfaces, ILogger logger, TimeProvider? time = null)
+    {
+        var browser = new MdnsBrowser(MdnsSocket.Open(interfaces, fallBackToEphemeral: true), serviceType, logger, time ?? TimeProvider.System);
+        browser._receiving = Task.Run(browser.ReceiveLoopAsync, CancellationToken.None);
+        browser._querying = Task.Run(browser.QueryLoopAsync, CancellationToken.None);
+        return browser;
+    }
+
+    /// <summary>The instances known now.</summary>
+    public IReadOnlyList<ServiceInstance> Instances
+    {
+        get
+        {
+            lock (_gate) return _instances;
+        }
+    }
+
+    /// <summary>Completes when the list of instances changed (or <paramref name="cancellationToken"/> fires).</summary>
+    public Task WaitForChangeAsync(CancellationToken cancellationToken) => _changed.WaitAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _socket.Dispose();
+        await Task.WhenAll(_receiving, _querying);
+        _stop.Dispose();
+        _changed.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                (ReadOnlyMemory<byte> bytes, IPEndPoint from, MdnsInterface _) = await _socket.ReceiveAsync(_stop.Token);
+                if (from.Port != MdnsSocket.Port)
+                {
+                    continue;
+                }
+
+                if (!DnsCodec.TryRead(bytes.Span, out DnsMessage message))
+                {
+                    DiscoveryLog.Malformed(_logger, bytes.Length, from);
+                    continue;
+                }
+
+                if (message.IsResponse)
+                {
+                    Update(cache => cache.Observe(message));
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || _stop.IsCancellationRequested)
+        {
+        }
+        catch (SocketException e)
+        {
+            DiscoveryLog.ReceiveFailed(_logger, e);
+        }
+    }
+
+    private async Task QueryLoopAsync()
+    {
+        try
+        {
+            TimeSpan interval = TimeSpan.FromSeconds(1);
+            DateTimeOffset next = _time.GetUtcNow();
+            while (!_stop.IsCancellationRequested)
+            {
+                DateTimeOffset now = _time.GetUtcNow();
+                bool refresh;
+                lock (_gate) refresh = _cache.DueForRefresh();
+                if (now >= next || refresh)
+                {
+                    await QueryAsync();
+                    if (now >= next)
+                    {
+                        next = now + interval;
+                        interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, MaxQueryInterval.Ticks));
+                    }
+                }
+
+                await Task.Delay(Tick, _time, _stop.Token);
+                Update(cache => cache.Expire());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task QueryAsync()
+    {
+        // QU on the first query only when the port could not be shared: then the answers must come by unicast.
+        byte[] query = DnsCodec.Write(new DnsMessage { Questions = [new DnsQuestion(_typeName, DnsRecordType.ServicePointer, !_socket.OnSharedPort)] });
+        foreach (MdnsInterface via in _socket.Interfaces)
+        {
+            await _socket.SendAsync(query, via, null, _stop.Token);
+        }
+    }
+
+    private void Update(Action<ServiceCache> change)
+    {
+        bool changed;
+        lock (_gate)
+        {
+            change(_cache);
+            IReadOnlyList<ServiceInstance> instances = _cache.Instances();
+            changed = !instances.SequenceEqual(_instances, InstanceComparer.Instance);
+            _instances = instances;
+        }
+
+        if (changed)
+        {
+            _changed.Release();
+        }
+    }
+
+    private sealed class InstanceComparer : IEqualityComparer<ServiceInstance>
+    {
+        public static readonly InstanceComparer Instance = new();
+
+        public bool Equals(ServiceInstance? x, ServiceInstance? y) =>
+            x is not null && y is not null && x.Name == y.Name && x.HostName == y.HostName && x.Port == y.Port
+            && x.Addresses.SequenceEqual(y.Addresses) && x.Txt.SequenceEqual(y.Txt);
+
+        public int GetHashCode(ServiceInstance obj) => obj.Name.GetHashCode(StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Marcel.Redis;
+
+/// <summary>The Redis room's log messages, with fixed event ids (400–449). Never a password, message bodies never.</summary>
+internal static partial class RedisLog
+{
+    [LoggerMessage(400, LogLevel.Warning, "Redis connection lost ({ConnectionType}, {FailureType}): the room is split")]
+    public static partial void Split(ILogger logger, ConnectionType connectionType, ConnectionFailureType failureType);
+
+    [LoggerMessage(401, LogLevel.Information, "Redis connection restored ({ConnectionType})")]
+    public static partial void Restored(ILogger logger, ConnectionType connectionType);
+
+    [LoggerMessage(402, LogLevel.Debug, "Dropped an event from {Node}: sequence {Sequence} already seen")]
+    public static partial void Duplicate(ILogger logger, string node, long sequence);
+
+    [LoggerMessage(403, LogLevel.Information, "{Count} event(s) from {Node} never arrived (a split or a dropped subscription)")]
+    public static partial void Gap(ILogger logger, string node, long count);
+
+    [LoggerMessage(404, LogLevel.Debug, "Event not published: {Reason}")]
+    public static partial void NotPublished(ILogger logger, string reason);
+
+    [LoggerMessage(405, LogLevel.Warning, "Presence heartbeat failed")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(406, LogLevel.Information, "Node {Node} stopped its heartbeat: {Count} member(s) gone")]
+    public static partial void NodeGone(ILogger logger, string node, int count);
+
+    [LoggerMessage(407, LogLevel.Warning, "A malformed event arrived on the room's channel and was ignored")]
+    public static partial void Malformed(ILogger logger);
+
+    [LoggerMessage(408, LogLevel.Warning, "Handling an event from Redis failed")]
+    public static partial void HandlerFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(409, LogLevel.Warning, "Another server took this node's name ({Node}) while Redis did not hear from it; serving split")]
+    public static partial void NodeNameLost(ILogger logger, string node);
+
+    [LoggerMessage(410, LogLevel.Warning, "Redis dropped this server's subscription (client-output-buffer-limit pubsub?) and it subscribed again; lines published meanwhile did not reach this server")]
+    public static partial void Resubscribed(ILogger logger);
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Marcel.Core.Chat.Events;
+
+namespace Marcel.Redis;
+
+/// <summary>The bus side: this server's events go to its own room inline, then to Redis, one PUBLISH each.</summary>
+public sealed partial class RedisRoom
+{
+    /// <inheritdoc />
+    public void Publish(RoomEvent roomEvent)
+    {
+        ArgumentNullException.ThrowIfNull(roomEvent);
+        Observe(roomEvent);
+        _sink?.Deliver(roomEvent);
+        if (roomEvent is RoomNotice or PrivateReply || _split)
+        {
+            return; // Worded locally, or the room is split: this server only (at-most-once).
+        }
+
+        PublishRemote(roomEvent);
+    }
+
+    /// <summary>To the other servers only (one PUBLISH); dropped, not queued, when it cannot go now.</summary>
+    private void PublishRemote(RoomEvent roomEvent)
+    {
+        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(roomEvent, RoomEventJson.Default.RoomEvent);
+        if (!_channel.TryPublish(payload))
+        {
+            RedisLog.NotPublished(_logger, "split or too many waiting");
+        }
+    }
+
+    /// <summary>An event from another server, once, in that server's order.</summary>
+    private void Received(ReadOnlyMemory<byte> payload)
+    {
+        RoomEvent? roomEvent;
+        try
+        {
+            roomEvent = JsonSerializer.Deserialize(payload.Span, RoomEventJson.Default.RoomEvent);
+        }
+        catch (JsonException)
+        {
+            RedisLog.Malformed(_logger);
+            return;
+        }
+
+        if (roomEvent is null or RoomNotice or PrivateReply)
+        {
+            return; // Never put on the bus by a marcel: ignore what another program might send.
+        }
+
+        if (roomEvent is MemberJoined joined && Knows(joined.Member))
+        {
+            return; // A server announcing its members again after a split we did not see: nothing new.
+        }
+
+        Observe(roomEvent);
+        _sink?.Deliver(roomEvent);
+    }
+}
