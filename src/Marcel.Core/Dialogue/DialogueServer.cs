@@ -97,7 +97,8 @@ public sealed partial class DialogueServer : IConversationSource
         IServerConnection connection = client.Connection;
         // What the client sent while it waited stays in the pipe, for the conversation to read first.
         await client.StopWatchingAsync();
-        var peer = new LinePeer(connection, _options.Lines, _logger, _time);
+        // With --keep-open the next is taken at once: whoever arrives once this one is closed is not told to wait.
+        var peer = new LinePeer(connection, _options.Lines, _logger, _time, _options.KeepOpen ? _line.Free : null);
         lock (_serving)
         {
             _serving.Add(peer, client);
@@ -125,11 +126,6 @@ public sealed partial class DialogueServer : IConversationSource
         lock (_serving)
         {
             _serving.Remove((LinePeer)peer, out client!);
-        }
-
-        if (_options.KeepOpen)
-        {
-            _line.Free(); // The next is taken at once: whoever arrives from now on is not told to wait.
         }
 
         client.Finish();

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Marcel.Core.Dialogue;
 
 /// <summary>A TCP client of the dialogue: its connection seen as lines, and the end of its turn.</summary>
-internal sealed class LinePeer(IServerConnection connection, LineOptions options, ILogger logger, TimeProvider time) : IConversationPeer
+/// <remarks><paramref name="closed"/> runs once the connection is closed, before the operator is told the conversation ended.</remarks>
+internal sealed class LinePeer(IServerConnection connection, LineOptions options, ILogger logger, TimeProvider time, Action? closed = null) : IConversationPeer
 {
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly LineConnection _line = new(connection.Transport, options, connection.RemoteEndPoint, time);
@@ -46,6 +47,7 @@ internal sealed class LinePeer(IServerConnection connection, LineOptions options
         }
 
         await _line.CompleteAsync();
+        closed?.Invoke();
     }
 
     public void Abort() => connection.Abort();
