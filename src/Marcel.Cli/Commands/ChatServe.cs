@@ -5,6 +5,7 @@ using System.Text;
 using Marcel.Cli.Resources;
 using Marcel.Cli.Terminal;
 using Marcel.Core.Chat;
+using Marcel.Core.Chat.Udp;
 using Marcel.Core.Framing;
 using Marcel.Core.Hosting;
 using Marcel.Web;
@@ -25,7 +26,7 @@ internal static class ChatServe
         HelpName = "count",
     };
 
-    private static readonly Option<double> IdleTimeout = new("--idle-timeout")
+    public static readonly Option<double> IdleTimeout = new("--idle-timeout")
     {
         Description = ChatHelp.IdleTimeoutDescription,
         DefaultValueFactory = _ => 0,
@@ -98,11 +99,18 @@ internal static class ChatServe
             terminal.WriteLine(RedisServe.Joined(redis, shared!));
         }
 
+        if (parse.GetValue(DatagramServe.Udp))
+        {
+            return await DatagramServe.RunRoomAsync(parse, server, host, port, terminal, signal.Token);
+        }
+
         TcpServerHost listener;
+        DatagramMembers? datagrams;
         try
         {
             listener = await TcpServerHost.StartAsync(
                 host, port, server.OnConnectedAsync, logging, tls, ServeCommand.Limits(parse), signal.Token);
+            datagrams = await DatagramServe.BindUdpPortAsync(parse, server, host, listener, signal.Token);
         }
         catch (ServerBindException e)
         {
@@ -120,6 +128,7 @@ internal static class ChatServe
                 if (page is null)
                 {
                     await listener.StopAsync();
+                    await (datagrams?.DisposeAsync() ?? ValueTask.CompletedTask);
                     return ExitCodes.CannotListen;
                 }
 
@@ -132,13 +141,14 @@ internal static class ChatServe
                 (Core.Discovery.MdnsResponder? announced, refused) = await AnnounceOptions.StartAsync(parse, listener.BoundEndPoints, name, "chat", tls, terminal, logging, signal.Token);
                 await using (announced)
                 {
-                    if (refused is null) await server.RunAsync(listener.BoundEndPoints, signal.Token);
+                    if (refused is null) await server.RunAsync([.. listener.BoundEndPoints, .. datagrams?.BoundEndPoints ?? []], signal.Token);
                 }
 
                 await (page?.StopAsync() ?? Task.CompletedTask);
             }
 
             await listener.StopAsync();
+            await (datagrams?.DisposeAsync() ?? ValueTask.CompletedTask);
             return refused ?? ExitCodes.Success;
         }
     }

@@ -50,7 +50,7 @@ internal static class ConnectCommand
     {
         var command = new Command("connect", CliStrings.ConnectDescription)
         {
-            Host, Port, Timeout, Wait, MaxLine, FlushDelay, Ending,
+            Host, Port, Timeout, Wait, MaxLine, FlushDelay, Ending, DatagramConnect.Udp, DatagramConnect.MaxDatagram,
         };
         command.Validators.Add(ValidateAddress);
         TlsConnectOptions.AddTo(command);
@@ -69,6 +69,11 @@ internal static class ConnectCommand
             WaitAfterInput = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(Wait))),
             Lines = CommonOptions.Lines(parse, MaxLine, FlushDelay, Ending),
         };
+
+        if (parse.GetValue(DatagramConnect.Udp))
+        {
+            return await DatagramConnect.RunAsync(parse, requestedHost, port, options);
+        }
 
         using var signal = new TerminationSignal();
         using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();

@@ -7,7 +7,7 @@ using Marcel.Core.Resources;
 namespace Marcel.Cli.Commands;
 
 /// <summary>The dialogue server's operator at the console: the chapter's messages, <c>C&gt;</c> lines, typed replies.</summary>
-internal sealed class ConsoleDialogueOperator(ConsoleTerminal terminal, int maxLineBytes) : IDialogueOperator
+internal sealed class ConsoleDialogueOperator(ConsoleTerminal terminal, int maxLineBytes, TimeSpan? idleTimeout = null) : IDialogueOperator
 {
     private const string ReplyPrompt = "S> ";
 
@@ -31,8 +31,12 @@ internal sealed class ConsoleDialogueOperator(ConsoleTerminal terminal, int maxL
     public void ConversationEnded(EndPoint? remote, ConversationEnd reason)
     {
         terminal.SetPrompt(string.Empty);
-        terminal.WriteLine(Strings.ConnectionInterrupted + " (" + Describe(reason, maxLineBytes) + ")");
+        terminal.WriteLine(Strings.ConnectionInterrupted + " (" + Describe(reason, maxLineBytes, idleTimeout) + ")");
     }
+
+    public void ReplyTooLong(int maxBytes) => terminal.WriteError(Format(DatagramStrings.ReplyTooLong, maxBytes));
+
+    public void ClientTurnedAway(EndPoint? remote) => terminal.WriteLine(Format(DatagramStrings.TurnedAway, remote?.ToString() ?? "?"));
 
     public void NobodyListening() => terminal.WriteLine(Strings.NobodyListening);
 
@@ -58,8 +62,9 @@ internal sealed class ConsoleDialogueOperator(ConsoleTerminal terminal, int maxL
         return !(choice.StartsWith('T') || choice.StartsWith('t') || choice.StartsWith('Q') || choice.StartsWith('q'));
     }
 
-    private static string Describe(ConversationEnd reason, int maxLineBytes) => reason switch
+    private static string Describe(ConversationEnd reason, int maxLineBytes, TimeSpan? idleTimeout) => reason switch
     {
+        ConversationEnd.ClientSilent => Format(DatagramStrings.EndClientSilent, idleTimeout?.TotalSeconds ?? 0),
         ConversationEnd.ClientFarewell => Strings.EndClientFarewell,
         ConversationEnd.ClientHungUp => Strings.EndClientHungUp,
         ConversationEnd.ClientTooLong => Format(Strings.EndClientTooLong, maxLineBytes),

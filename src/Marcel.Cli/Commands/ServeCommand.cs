@@ -49,6 +49,11 @@ internal static class ServeCommand
             command.Options.Add(chatOption);
         }
 
+        foreach (Option datagramOption in DatagramServe.Options)
+        {
+            command.Options.Add(datagramOption);
+        }
+
         WebServe.AddChecks(command, ChatServe.Chat);
 
         TlsServeOptions.AddTo(command);
@@ -72,6 +77,11 @@ internal static class ServeCommand
             KeepOpen = parse.GetValue(KeepOpen),
             Lines = CommonOptions.Lines(parse, MaxLine, FlushDelay, Ending),
         };
+
+        if (parse.GetValue(DatagramServe.Udp))
+        {
+            return await DatagramServe.RunDialogueAsync(parse, parse.GetValue(Host)!, parse.GetValue(Port), options);
+        }
 
         using var signal = new TerminationSignal();
         using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();

@@ -12,6 +12,9 @@ public enum ConversationEnd
     /// <summary>The client sent a line longer than the maximum.</summary>
     ClientTooLong,
 
+    /// <summary>A datagram client sent nothing for the idle timeout: UDP has no hang-up, so silence is how it leaves.</summary>
+    ClientSilent,
+
     /// <summary>The operator typed <c>FIN</c>.</summary>
     Operator,
 

@@ -11,7 +11,7 @@ public static class DialogueClient
 {
     /// <summary>Holds the conversation on <paramref name="connection"/> until it ends; returns why.</summary>
     public static async Task<ClientEnd> RunAsync(
-        LineConnection connection,
+        IMessagePeer connection,
         IDialogueUser user,
         ClientOptions options,
         TimeProvider? time = null,
@@ -53,7 +53,7 @@ public static class DialogueClient
         return await listening;
     }
 
-    private static async Task<ClientEnd> ListenAsync(LineConnection connection, IDialogueUser user, CancellationToken cancellationToken)
+    private static async Task<ClientEnd> ListenAsync(IMessagePeer connection, IDialogueUser user, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -76,7 +76,7 @@ public static class DialogueClient
         }
     }
 
-    private static async Task SendTypedLinesAsync(LineConnection connection, IDialogueUser user, CancellationToken cancellationToken)
+    private static async Task SendTypedLinesAsync(IMessagePeer connection, IDialogueUser user, CancellationToken cancellationToken)
     {
         while (await user.ReadLineAsync(cancellationToken) is { } line)
         {

@@ -67,9 +67,8 @@ public sealed partial class DialogueServer
     /// Waits for the next client; what the operator types meanwhile reaches nobody, and they are told so, rather than
     /// the line being kept for whoever connects next.
     /// </summary>
-    private async Task<WaitingClient> NextClientAsync(CancellationToken stopping)
+    private async Task<IConversationPeer> WhileNobodyListensAsync(Task<IConversationPeer> next, CancellationToken stopping)
     {
-        Task<WaitingClient> next = _line.TakeAsync(stopping);
         bool operatorOpen = true;
         while (operatorOpen && !next.IsCompleted)
         {
@@ -118,20 +117,6 @@ public sealed partial class DialogueServer
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
         {
             return false; // A client that does not read, or already left: its turn will tell.
-        }
-    }
-
-    private void DropWaitingClients()
-    {
-        List<WaitingClient> dropped = _line.Close();
-        foreach (WaitingClient client in dropped)
-        {
-            client.Finish();
-        }
-
-        if (dropped.Count > 0)
-        {
-            _operator.WaitingClientsDropped(dropped.Count);
         }
     }
 }

@@ -11,7 +11,7 @@ namespace Marcel.Core.Dialogue;
 /// The chapter's dialogue server: one conversation at a time between the operator and a client. Clients who arrive
 /// meanwhile wait in order of arrival, told their number in line, and are served next (see <see cref="OnConnectedAsync"/>).
 /// </summary>
-public sealed partial class DialogueServer
+public sealed partial class DialogueServer : IConversationSource
 {
     // How long a notice to a client outside its conversation may take to leave.
     private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(1);
@@ -20,8 +20,10 @@ public sealed partial class DialogueServer
     private readonly IDialogueOperator _operator;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly Conversation _conversation;
     private readonly WaitingLine<WaitingClient> _line;
     private readonly HashSet<WaitingClient> _waitingClients = [];
+    private readonly Dictionary<LinePeer, WaitingClient> _serving = [];
 
     /// <summary>Creates a server that talks through <paramref name="console"/>.</summary>
     public DialogueServer(DialogueOptions options, IDialogueOperator console, ILogger logger, TimeProvider? time = null)
@@ -33,29 +35,34 @@ public sealed partial class DialogueServer
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxWaiting, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxWaiting, DialogueOptions.MaxWaitingCap, nameof(options));
         _line = new WaitingLine<WaitingClient>(options.MaxWaiting);
+        _conversation = new Conversation(options, console, logger);
     }
 
     /// <summary>
-    /// Serves clients one after another until the operator chooses to terminate or <paramref name="stopping"/> fires;
-    /// then disconnects whoever still waits.
+    /// Serves the TCP clients of <see cref="OnConnectedAsync"/> one after another until the operator chooses to terminate
+    /// or <paramref name="stopping"/> fires; then disconnects whoever still waits.
     /// </summary>
-    public async Task RunAsync(IReadOnlyList<IPEndPoint> boundEndPoints, CancellationToken stopping)
+    public Task RunAsync(IReadOnlyList<IPEndPoint> boundEndPoints, CancellationToken stopping) => RunAsync(boundEndPoints, this, stopping);
+
+    /// <summary>Serves the clients of <paramref name="clients"/> one after another, as <see cref="RunAsync(IReadOnlyList{IPEndPoint}, CancellationToken)"/>.</summary>
+    public async Task RunAsync(IReadOnlyList<IPEndPoint> boundEndPoints, IConversationSource clients, CancellationToken stopping)
     {
+        ArgumentNullException.ThrowIfNull(clients);
         _operator.Listening(boundEndPoints);
         try
         {
             while (!stopping.IsCancellationRequested)
             {
                 _operator.Ready();
-                WaitingClient client = await NextClientAsync(stopping);
+                IConversationPeer client = await WhileNobodyListensAsync(clients.NextAsync(stopping).AsTask(), stopping);
                 ConversationEnd end;
                 try
                 {
-                    end = await ConverseSafelyAsync(client, stopping);
+                    end = await _conversation.RunSafelyAsync(client, stopping);
                 }
                 finally
                 {
-                    client.Finish();
+                    clients.Finished(client);
                 }
 
                 if (end == ConversationEnd.Shutdown || stopping.IsCancellationRequested)
@@ -75,126 +82,65 @@ public sealed partial class DialogueServer
         }
         finally
         {
-            DropWaitingClients();
+            int dropped = clients.DropWaiting();
+            if (dropped > 0)
+            {
+                _operator.WaitingClientsDropped(dropped);
+            }
         }
     }
 
-    private async Task<ConversationEnd> ConverseSafelyAsync(WaitingClient client, CancellationToken stopping)
+    /// <summary>The first TCP client in line, its waiting read stopped and told its turn came when it was told to wait.</summary>
+    async ValueTask<IConversationPeer> IConversationSource.NextAsync(CancellationToken stopping)
     {
-        IServerConnection connection = client.Connection;
-        try
-        {
-            return await ConverseAsync(client, stopping);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // One broken conversation must not bring the server down for the clients still waiting.
-            Transport.TransportLog.ConversationFailed(_logger, connection.ConnectionId, e);
-            connection.Abort();
-            return ConversationEnd.ClientHungUp;
-        }
-    }
-
-    private async Task<ConversationEnd> ConverseAsync(WaitingClient client, CancellationToken stopping)
-    {
+        WaitingClient client = await _line.TakeAsync(stopping);
         IServerConnection connection = client.Connection;
         // What the client sent while it waited stays in the pipe, for the conversation to read first.
         await client.StopWatchingAsync();
-        var line = new LineConnection(connection.Transport, _options.Lines, connection.RemoteEndPoint, _time);
-        _operator.ClientConnected(connection.RemoteEndPoint);
+        // With --keep-open the next is taken at once: whoever arrives once this one is closed is not told to wait.
+        var peer = new LinePeer(connection, _options.Lines, _logger, _time, _options.KeepOpen ? _line.Free : null);
+        lock (_serving)
+        {
+            _serving.Add(peer, client);
+        }
+
         if (client.WasTold)
         {
-            await line.SendAsync(Strings.YourTurn, stopping);
+            try
+            {
+                await peer.SendAsync(Strings.YourTurn, stopping);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Gone meanwhile: the conversation's first read or write will tell.
+                Transport.TransportLog.ConversationFailed(_logger, connection.ConnectionId, e);
+            }
         }
 
-        await line.SendAsync(_options.Greeting ?? Format(Strings.Greeting, _options.Name), stopping);
-
-        using var conversation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        Task<ConversationEnd> listening = ListenToClientAsync(line, connection.ConnectionId, conversation.Token);
-        Task<ConversationEnd> replying = RelayOperatorAsync(line, conversation.Token);
-        ConversationEnd end;
-        try
-        {
-            end = await await Task.WhenAny(listening, replying);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            end = ConversationEnd.Shutdown;
-        }
-
-        await conversation.CancelAsync();
-        await Task.WhenAll(listening, replying).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-
-        if (end == ConversationEnd.ClientTooLong)
-        {
-            await line.SendAsync(Format(Strings.LineTooLongNotice, _options.Lines.MaxLineBytes), CancellationToken.None);
-            await line.DiscardInputAsync(TimeSpan.FromSeconds(1));
-        }
-        else
-        {
-            await line.SendAsync(Strings.Goodbye, CancellationToken.None);
-        }
-
-        await line.CompleteAsync();
-        if (_options.KeepOpen)
-        {
-            _line.Free(); // The next is taken at once: whoever arrives from now on is not told to wait.
-        }
-
-        DialogueLog.ConversationEnded(_logger, connection.ConnectionId, end);
-        _operator.ConversationEnded(connection.RemoteEndPoint, end);
-        return end;
+        return peer;
     }
 
-    private async Task<ConversationEnd> ListenToClientAsync(LineConnection line, string connectionId, CancellationToken cancellationToken)
+    void IConversationSource.Finished(IConversationPeer peer)
     {
-        while (true)
+        WaitingClient client;
+        lock (_serving)
         {
-            LineReadResult read = await line.ReadAsync(cancellationToken);
-            switch (read.Kind)
-            {
-                case LineReadKind.EndOfStream:
-                    if (line.WasReset)
-                    {
-                        Transport.TransportLog.ConnectionReset(_logger, connectionId);
-                    }
-
-                    return ConversationEnd.ClientHungUp;
-                case LineReadKind.TooLong:
-                    DialogueLog.LineTooLong(_logger, line.RemoteEndPoint, _options.Lines.MaxLineBytes);
-                    return ConversationEnd.ClientTooLong;
-            }
-
-            DialogueLog.MessageReceived(_logger, line.RemoteEndPoint, read.Text);
-            _operator.ClientMessage(read.Text);
-            if (Farewell.IsFarewell(read.Text))
-            {
-                return ConversationEnd.ClientFarewell;
-            }
+            _serving.Remove((LinePeer)peer, out client!);
         }
+
+        client.Finish();
     }
 
-    private async Task<ConversationEnd> RelayOperatorAsync(LineConnection line, CancellationToken cancellationToken)
+    int IConversationSource.DropWaiting()
     {
-        while (await _operator.ReadLineAsync(cancellationToken) is { } reply)
+        List<WaitingClient> dropped = _line.Close();
+        foreach (WaitingClient client in dropped)
         {
-            if (Farewell.IsFarewell(reply) && reply.Length > 0)
-            {
-                return ConversationEnd.Operator;
-            }
-
-            // An empty reply would read as "goodbye" to a line client: there is nothing to send.
-            if (reply.Length > 0)
-            {
-                await line.SendAsync(reply, cancellationToken);
-            }
+            client.Finish();
         }
 
-        // The operator's input is closed: the client may still talk and end the conversation.
-        await Task.Delay(Timeout.Infinite, cancellationToken);
-        return ConversationEnd.Shutdown;
+        return dropped.Count;
     }
 
     private static string Format(string format, object? argument) => string.Format(CultureInfo.CurrentCulture, format, argument);
-
 }

@@ -26,6 +26,16 @@ public interface IDialogueOperator
     /// <summary>The conversation with <paramref name="remote"/> ended for <paramref name="reason"/>.</summary>
     void ConversationEnded(EndPoint? remote, ConversationEnd reason);
 
+    /// <summary>A reply was not sent: it does not fit in one datagram of <paramref name="maxBytes"/> bytes, and a cut reply would say something else.</summary>
+    void ReplyTooLong(int maxBytes)
+    {
+    }
+
+    /// <summary>A datagram from <paramref name="remote"/> came while another conversation goes on; it was answered "busy, try later".</summary>
+    void ClientTurnedAway(EndPoint? remote)
+    {
+    }
+
     /// <summary>The operator typed a line while no client was connected: it was not sent, and will not be.</summary>
     void NobodyListening();
 

@@ -9,7 +9,7 @@ namespace Marcel.Core.Transport;
 /// line writer over its output. The same type serves the host's accepted connections and our own client sockets.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "SemaphoreSlim needs disposing only when its AvailableWaitHandle is used; it is not.")]
-public sealed class LineConnection
+public sealed class LineConnection : IMessagePeer
 {
     private readonly IDuplexPipe _transport;
     private readonly LineReader _reader;

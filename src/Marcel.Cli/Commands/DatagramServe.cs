@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.Globalization;
+using Marcel.Cli.Resources;
+using Marcel.Cli.Terminal;
+using Marcel.Core.Chat;
+using Marcel.Core.Chat.Udp;
+using Marcel.Core.Dialogue;
+using Marcel.Core.Framing;
+using Marcel.Core.Hosting;
+using Marcel.Core.Resources;
+using Marcel.Core.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Marcel.Cli.Commands;
+
+/// <summary><c>marcel serve --udp</c>: the dialogue (and the room's members) over datagrams.</summary>
+internal static class DatagramServe
+{
+    /// <summary>Over UDP a silent client is how a vanished one looks: without <c>--idle-timeout</c> it is let go after this long.</summary>
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(5);
+
+    public static readonly Option<bool> Udp = new("--udp") { Description = DatagramHelp.ServeUdpDescription };
+
+    public static readonly Option<int> MaxDatagram = MaxDatagramOption();
+
+    public static readonly Option<int?> UdpPort = UdpPortOption();
+
+    /// <summary>The options <c>serve</c> gains for datagrams.</summary>
+    public static IReadOnlyList<Option> Options { get; } = [Udp, MaxDatagram, UdpPort];
+
+    private static Option<int?> UdpPortOption()
+    {
+        var option = new Option<int?>("--udp-port") { Description = DatagramHelp.UdpPortDescription, HelpName = "port" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 0 or > 65535)
+            {
+                result.AddError(string.Format(CultureInfo.CurrentCulture, CliStrings.InvalidPort, 0));
+            }
+        });
+        return option;
+    }
+
+    public static Option<int> MaxDatagramOption()
+    {
+        var option = new Option<int>("--max-datagram")
+        {
+            Description = DatagramHelp.MaxDatagramDescription,
+            DefaultValueFactory = _ => new DatagramOptions().MaxDatagramBytes,
+            HelpName = "bytes",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < DatagramOptions.MinDatagramBytes or > DatagramOptions.MaxDatagramBytesCap)
+            {
+                result.AddError(string.Format(CultureInfo.CurrentCulture, DatagramHelp.InvalidMaxDatagram, DatagramOptions.MinDatagramBytes, DatagramOptions.MaxDatagramBytesCap));
+            }
+        });
+        return option;
+    }
+
+    /// <summary><c>--idle-timeout</c> as given (0: never), or <see cref="DefaultIdleTimeout"/> when it was not.</summary>
+    public static TimeSpan? IdleTimeout(ParseResult parse)
+    {
+        if (parse.GetResult(ChatServe.IdleTimeout) is not { Implicit: false })
+        {
+            return DefaultIdleTimeout;
+        }
+
+        double seconds = parse.GetValue(ChatServe.IdleTimeout);
+        return seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
+    }
+
+    /// <summary><c>serve --chat --udp</c>: a room whose members are all datagram peers, until /quit, Ctrl-C or SIGTERM.</summary>
+    public static async Task<int> RunRoomAsync(ParseResult parse, ChatServer server, string host, int port, ConsoleTerminal terminal, CancellationToken stopping)
+    {
+        DatagramMembers members;
+        try
+        {
+            members = await DatagramMembers.BindAsync(server.Room, host, port, Datagrams(parse), IdleTimeout(parse), stopping);
+        }
+        catch (ServerBindException e)
+        {
+            terminal.WriteError(ServeCommand.DescribeBindFailure(e));
+            return ExitCodes.CannotListen;
+        }
+
+        await using (members)
+        {
+            TellLimits(terminal, parse, members.IdleTimeout);
+            await server.RunAsync(members.BoundEndPoints, stopping);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>With <c>--udp-port</c>, datagram members for the TCP room, on the same host; null without it.</summary>
+    public static async Task<DatagramMembers?> BindUdpPortAsync(ParseResult parse, ChatServer server, string host, IAsyncDisposable tcp, CancellationToken stopping)
+    {
+        if (parse.GetValue(UdpPort) is not int port)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await DatagramMembers.BindAsync(server.Room, host, port, Datagrams(parse), IdleTimeout(parse), stopping);
+        }
+        catch (ServerBindException)
+        {
+            await tcp.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static DatagramOptions Datagrams(ParseResult parse) => new() { MaxDatagramBytes = parse.GetValue(MaxDatagram) };
+
+    private static void TellLimits(ConsoleTerminal terminal, ParseResult parse, TimeSpan? idle) =>
+        terminal.WriteLine(idle is { } seconds
+            ? string.Format(CultureInfo.CurrentCulture, DatagramStrings.ServingDatagrams, parse.GetValue(MaxDatagram), seconds.TotalSeconds)
+            : string.Format(CultureInfo.CurrentCulture, DatagramStrings.ServingDatagramsNoTimeout, parse.GetValue(MaxDatagram)));
+
+    /// <summary>Runs the dialogue over UDP until the operator terminates it, Ctrl-C or SIGTERM.</summary>
+    public static async Task<int> RunDialogueAsync(ParseResult parse, string host, int port, DialogueOptions options)
+    {
+        DatagramOptions datagrams = Datagrams(parse);
+        TimeSpan? idle = IdleTimeout(parse);
+        using var signal = new TerminationSignal();
+        using ConsoleTerminal terminal = ConsoleTerminal.ForConsole();
+        signal.BeforeShutdown(() => terminal.EndInputLine(signal.HungUp));
+        using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
+        if (options.Greeting is { } greeting && DatagramLines.ByteCount(greeting, options.Lines.Ending) > datagrams.MaxDatagramBytes)
+        {
+            terminal.WriteError(string.Format(CultureInfo.CurrentCulture, DatagramHelp.GreetingTooLongForDatagram, datagrams.MaxDatagramBytes));
+            return ExitCodes.Usage;
+        }
+
+        var console = new ConsoleDialogueOperator(terminal, options.Lines.MaxLineBytes, idle);
+        ILogger logger = logging.CreateLogger<DialogueServer>();
+        var server = new DialogueServer(options, console, logger);
+        DatagramConversations clients;
+        try
+        {
+            clients = await DatagramConversations.BindAsync(host, port, datagrams, options.Lines.Ending, idle, console, logger, cancellationToken: signal.Token);
+        }
+        catch (ServerBindException e)
+        {
+            terminal.WriteError(ServeCommand.DescribeBindFailure(e));
+            return ExitCodes.CannotListen;
+        }
+
+        await using (clients)
+        {
+            TellLimits(terminal, parse, idle);
+            await server.RunAsync(clients.BoundEndPoints, clients, signal.Token);
+        }
+
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Sockets;
+using Marcel.Core.Chat.Events;
+using Marcel.Core.Chat.Members;
+using Marcel.Core.Transport;
+
+namespace Marcel.Core.Chat.Udp;
+
+/// <summary>
+/// A datagram peer as a room member: what the room queues for it leaves as datagrams of whole lines, through its
+/// <see cref="DatagramSender"/> (so a peer that has not shown it receives gets at most a few times what it sent).
+/// It has no read loop: its datagrams come from the socket's one receive loop (<see cref="DatagramMembers"/>).
+/// </summary>
+internal sealed class DatagramMember : QueuedMember
+{
+    private readonly Action<DatagramMember, ChatCloseReason> _stopping;
+
+    public DatagramMember(MemberIdentity identity, IWireFormat format, int maxQueueBytes, long now, DatagramSender sender, Action<DatagramMember, ChatCloseReason> stopping)
+        : base(identity, format, maxQueueBytes, now)
+    {
+        Sender = sender;
+        _stopping = stopping;
+    }
+
+    /// <summary>Where its datagrams go, under the amplification limit.</summary>
+    public DatagramSender Sender { get; }
+
+    /// <summary>Its address and port: its identity on the wire.</summary>
+    public IPEndPoint Remote => Sender.Remote;
+
+    private int _gone;
+
+    /// <summary>True once it has left or is leaving: later datagrams from its address make a new member.</summary>
+    public bool Gone => Volatile.Read(ref _gone) != 0;
+
+    /// <summary>Marks it as leaving; true for the first caller only.</summary>
+    public bool TryLeave() => Interlocked.Exchange(ref _gone, 1) == 0;
+
+    /// <inheritdoc />
+    protected override async ValueTask WriteAsync(ReadOnlyMemory<EncodedEvent> batch)
+    {
+        for (int i = 0; i < batch.Length; i++)
+        {
+            EncodedEvent encoded = batch.Span[i];
+            int start = 0;
+            for (int m = 0; m < encoded.MessageEnds.Length; m++)
+            {
+                int end = encoded.MessageEnds.Span[m];
+                // At most once: a datagram the limit drops (or the system refuses) is lost, as UDP may lose any.
+                await Sender.SendAsync(encoded.Bytes[start..end], CancellationToken.None);
+                start = end;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override bool IsTransportFailure(Exception exception) => exception is SocketException or ObjectDisposedException;
+
+    /// <inheritdoc />
+    protected override void OnStopping(ChatCloseReason reason) => _stopping(this, reason);
+}

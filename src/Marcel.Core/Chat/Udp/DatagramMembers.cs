@@ -1,0 +1,275 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Marcel.Core.Chat.Events;
+using Marcel.Core.Chat.Members;
+using Marcel.Core.Chat.Room;
+using Marcel.Core.Framing;
+using Marcel.Core.Hosting;
+using Marcel.Core.Resources;
+using Marcel.Core.Transport;
+
+namespace Marcel.Core.Chat.Udp;
+
+/// <summary>
+/// The room's datagram members (<c>marcel serve --chat --udp</c>, or <c>--udp-port</c> beside TCP): an address that
+/// sends anything joins (an empty first datagram says nothing to the room), each datagram's lines are said or obeyed
+/// as a TCP member's would be, and a member leaves with <c>/quit</c> or <c>FIN</c>, when dismissed, or after
+/// <see cref="IdleTimeout"/> without a datagram (UDP has no hang-up), and is told so, then sent an empty datagram.
+/// One receive loop per socket handles its datagrams in arrival order.
+/// </summary>
+public sealed class DatagramMembers : IAsyncDisposable
+{
+    private readonly ChatRoom _room;
+    private readonly IReadOnlyList<DatagramSocket> _sockets;
+    private readonly DatagramWireFormat _format;
+    private readonly TurnAwayLimiter _turnAway;
+    private readonly ConcurrentDictionary<IPEndPoint, DatagramMember> _members = new();
+    private readonly ConcurrentDictionary<Task, bool> _leaving = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ITimer? _idleSweep;
+    private readonly Task[] _receiving;
+
+    private DatagramMembers(ChatRoom room, IReadOnlyList<DatagramSocket> sockets, TimeSpan? idleTimeout)
+    {
+        _room = room;
+        _sockets = sockets;
+        IdleTimeout = idleTimeout;
+        _format = new DatagramWireFormat(room.Options.Lines.Ending, sockets[0].Options.MaxDatagramBytes);
+        _turnAway = new TurnAwayLimiter(room.Time);
+        if (idleTimeout is { } idle)
+        {
+            TimeSpan period = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, idle.Ticks / 10));
+            _idleSweep = room.Time.CreateTimer(_ => SweepIdle(), null, period, period);
+        }
+
+        _receiving = sockets.Select(ReceiveLoopAsync).ToArray();
+    }
+
+    /// <summary>How long a datagram member may stay silent before it is let go; null: forever.</summary>
+    public TimeSpan? IdleTimeout { get; }
+
+    /// <summary>The addresses and ports bound.</summary>
+    public IReadOnlyList<IPEndPoint> BoundEndPoints => _sockets.Select(s => s.LocalEndPoint).ToArray();
+
+    /// <summary>Datagram members in the room now.</summary>
+    public int Count => _members.Count;
+
+    /// <summary>Binds UDP on <paramref name="host"/>:<paramref name="port"/> for <paramref name="room"/> and starts receiving. Throws <see cref="ServerBindException"/>.</summary>
+    public static async Task<DatagramMembers> BindAsync(ChatRoom room, string host, int port, DatagramOptions datagrams, TimeSpan? idleTimeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        IReadOnlyList<DatagramSocket> sockets = await DatagramSocket.BindAllAsync(host, port, datagrams, cancellationToken);
+
+        return new DatagramMembers(room, sockets, idleTimeout);
+    }
+
+    /// <summary>Waits for the members still leaving, then stops receiving and closes the sockets.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_idleSweep is not null)
+        {
+            await _idleSweep.DisposeAsync();
+        }
+
+        foreach (DatagramMember member in _members.Values)
+        {
+            member.Dismiss(ChatCloseReason.Shutdown);
+        }
+
+        await Task.WhenAll(_leaving.Keys);
+        await _stopping.CancelAsync();
+        foreach (DatagramSocket socket in _sockets)
+        {
+            socket.Dispose();
+        }
+
+        await Task.WhenAll(_receiving);
+        _stopping.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync(DatagramSocket socket)
+    {
+        await Task.Yield();
+        try
+        {
+            while (true)
+            {
+                Datagram datagram = await socket.ReceiveFromAsync(_stopping.Token);
+                if (datagram.FromNowhere || datagram.ToGroup)
+                {
+                    continue; // Nobody can be answered there; answering would reflect traffic at a whole network.
+                }
+
+                if (_members.TryGetValue(datagram.Remote, out DatagramMember? member) && !member.Gone)
+                {
+                    await HandleAsync(member, datagram);
+                }
+                else
+                {
+                    await JoinAsync(socket, datagram);
+                }
+            }
+        }
+        catch (Exception) when (_stopping.IsCancellationRequested)
+        {
+            // Stopping: the socket was closed under the receive.
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            ChatLog.ConnectionFailed(_room.Logger, socket.LocalEndPoint, e);
+        }
+    }
+
+    private async ValueTask JoinAsync(DatagramSocket socket, Datagram datagram)
+    {
+        if (_room.IsStopping)
+        {
+            return;
+        }
+
+        _room.ConnectionOpened();
+        if (!_room.Admits(datagram.Remote))
+        {
+            _room.ConnectionClosed(); // Without a word: a denied address learns nothing about the room.
+            return;
+        }
+
+        var sender = new DatagramSender(socket, datagram.Remote);
+        await sender.ReceivedAsync(Size(datagram), _stopping.Token);
+        var member = new DatagramMember(_room.NewIdentity(MemberKinds.Udp, datagram.Remote), _format, _room.Options.MaxQueueBytes, _room.Time.GetTimestamp(), sender, OnStopping);
+        _members[datagram.Remote] = member;
+        JoinOutcome outcome = await _room.JoinAsync(member, _stopping.Token);
+        if (outcome != JoinOutcome.Joined)
+        {
+            member.TryLeave();
+            _members.TryRemove(new KeyValuePair<IPEndPoint, DatagramMember>(datagram.Remote, member));
+            if (_turnAway.TryAnswer(datagram.Remote.Address))
+            {
+                await sender.SendAsync(DatagramLines.Encode(_room.RefusalLine(outcome), _room.Options.Lines.Ending), _stopping.Token);
+            }
+
+            member.Dispose();
+            _room.ConnectionClosed();
+            return;
+        }
+
+        await SayAsync(member, datagram);
+    }
+
+    private async ValueTask HandleAsync(DatagramMember member, Datagram datagram)
+    {
+        member.Heard(_room.Time.GetTimestamp());
+        await member.Sender.ReceivedAsync(Size(datagram), _stopping.Token);
+        await SayAsync(member, datagram);
+    }
+
+    /// <summary>The datagram's lines, as a TCP member's read: messages said as one batch, commands obeyed in their place.</summary>
+    private async ValueTask SayAsync(DatagramMember member, Datagram datagram)
+    {
+        if (datagram.TooLong)
+        {
+            _room.Tell(member, [string.Format(CultureInfo.CurrentCulture, DatagramStrings.DatagramTooLongNotice, _sockets[0].Options.MaxDatagramBytes)]);
+            return;
+        }
+
+        var batch = new SaidBatch();
+        try
+        {
+            ReadOnlyMemory<byte> rest = datagram.Payload;
+            while (!rest.IsEmpty)
+            {
+                int lineFeed = rest.Span.IndexOf((byte)'\n');
+                ReadOnlySpan<byte> line = lineFeed < 0 ? rest.Span : rest.Span[..lineFeed];
+                line = line.EndsWith("\r"u8) ? line[..^1] : line;
+                rest = lineFeed < 0 ? ReadOnlyMemory<byte>.Empty : rest[(lineFeed + 1)..];
+                if (!batch.Add(line, out ChatCommand command))
+                {
+                    continue;
+                }
+
+                Say(member, batch);
+                if (!await _room.ObeyAsync(member, command))
+                {
+                    Track(LeaveAsync(member, ChatCloseReason.Quit));
+                    return;
+                }
+            }
+
+            Say(member, batch);
+        }
+        finally
+        {
+            batch.Release();
+        }
+    }
+
+    private void Say(DatagramMember member, SaidBatch batch)
+    {
+        if (batch.Take(member.Identity) is { } said)
+        {
+            _room.Say(said);
+        }
+    }
+
+    /// <summary>The room asked the member to leave (kick, idle, overflow, shutdown): from under its locks, so the leave runs apart.</summary>
+    private void OnStopping(DatagramMember member, ChatCloseReason reason) => Track(Task.Run(() => LeaveAsync(member, reason)));
+
+    private async Task LeaveAsync(DatagramMember member, ChatCloseReason reason)
+    {
+        if (!member.TryLeave())
+        {
+            return;
+        }
+
+        _members.TryRemove(new KeyValuePair<IPEndPoint, DatagramMember>(member.Remote, member));
+        try
+        {
+            Delivery? last = await _room.LeaveAsync(member, reason);
+            if (reason == ChatCloseReason.Idle && IdleTimeout is { } idle)
+            {
+                last = new Delivery(PrivateReply.Of(string.Format(CultureInfo.CurrentCulture, ChatStrings.IdleNotice, idle.TotalSeconds)));
+            }
+
+            if (reason != ChatCloseReason.Overflow)
+            {
+                Task drained = member.CloseAsync(last);
+                if (await Task.WhenAny(drained, Task.Delay(_room.Options.ShutdownGrace, _room.Time)) == drained)
+                {
+                    // UDP has no hang-up: an empty datagram after the last line is ours (marcel connect --udp ends on it).
+                    await member.Sender.SendAsync(ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+                }
+                else
+                {
+                    member.Discard();
+                }
+            }
+        }
+        finally
+        {
+            member.Dispose();
+            _room.ConnectionClosed();
+        }
+    }
+
+    private void SweepIdle()
+    {
+        TimeSpan idle = IdleTimeout.GetValueOrDefault();
+        foreach (DatagramMember member in _members.Values)
+        {
+            if (_room.Time.GetElapsedTime(member.LastHeard) >= idle)
+            {
+                member.Dismiss(ChatCloseReason.Idle);
+            }
+        }
+    }
+
+    private void Track(Task leaving)
+    {
+        _leaving[leaving] = true;
+        _ = leaving.ContinueWith(t => _leaving.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private int Size(Datagram datagram) => datagram.TooLong ? _sockets[0].Options.MaxDatagramBytes + 1 : datagram.Payload.Length;
+}

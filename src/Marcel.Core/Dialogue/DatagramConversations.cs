@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Sockets;
+using Marcel.Core.Framing;
+using Marcel.Core.Hosting;
+using Marcel.Core.Resources;
+using Marcel.Core.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Marcel.Core.Dialogue;
+
+/// <summary>
+/// The dialogue's clients over UDP: the first address to send a datagram while the server waits becomes the
+/// conversation; everyone else meanwhile gets one short "busy, try later" answer, rate-limited by
+/// <see cref="TurnAwayLimiter"/>. Datagrams nobody can be answered at (port 0, broadcast or multicast sources, or
+/// sent to a group address) are dropped without a word.
+/// </summary>
+public sealed class DatagramConversations : IConversationSource, IAsyncDisposable
+{
+    private readonly IReadOnlyList<DatagramSocket> _sockets;
+    private readonly LineEnding _ending;
+    private readonly TimeSpan? _idleTimeout;
+    private readonly IDialogueOperator _operator;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly TurnAwayLimiter _turnAway;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _lock = new();
+    private readonly Task[] _receiving;
+    private TaskCompletionSource<IConversationPeer>? _waitingForPeer;
+    private DatagramPeer? _current;
+
+    private DatagramConversations(IReadOnlyList<DatagramSocket> sockets, LineEnding ending, TimeSpan? idleTimeout, IDialogueOperator console, ILogger logger, TimeProvider time)
+    {
+        _sockets = sockets;
+        _ending = ending;
+        _idleTimeout = idleTimeout;
+        _operator = console;
+        _logger = logger;
+        _time = time;
+        _turnAway = new TurnAwayLimiter(time);
+        _receiving = sockets.Select(ReceiveLoopAsync).ToArray();
+    }
+
+    /// <summary>The addresses and ports bound.</summary>
+    public IReadOnlyList<IPEndPoint> BoundEndPoints => _sockets.Select(s => s.LocalEndPoint).ToArray();
+
+    /// <summary>
+    /// Binds UDP on <paramref name="host"/>:<paramref name="port"/> (as <see cref="ListenAddress.ResolveAsync"/> reads it) and
+    /// starts receiving. A conversation ends after <paramref name="idleTimeout"/> without a datagram (null: never).
+    /// Throws <see cref="ServerBindException"/>.
+    /// </summary>
+    public static async Task<DatagramConversations> BindAsync(
+        string host, int port, DatagramOptions datagrams, LineEnding ending, TimeSpan? idleTimeout,
+        IDialogueOperator console, ILogger logger, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(logger);
+        IReadOnlyList<DatagramSocket> sockets = await DatagramSocket.BindAllAsync(host, port, datagrams, cancellationToken);
+
+        return new DatagramConversations(sockets, ending, idleTimeout, console, logger, time ?? TimeProvider.System);
+    }
+
+    /// <summary>Waits for the next address to send a datagram.</summary>
+    public ValueTask<IConversationPeer> NextAsync(CancellationToken cancellationToken)
+    {
+        var next = new TaskCompletionSource<IConversationPeer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            _waitingForPeer = next;
+        }
+
+        return new ValueTask<IConversationPeer>(next.Task.WaitAsync(cancellationToken));
+    }
+
+    /// <summary>The conversation is over: the next datagram from anyone may start a new one once the server waits again.</summary>
+    public void Finished(IConversationPeer peer)
+    {
+        lock (_lock)
+        {
+            if (ReferenceEquals(_current, peer))
+            {
+                _current = null;
+            }
+        }
+    }
+
+    /// <summary>UDP has no waiting line: nobody is dropped.</summary>
+    public int DropWaiting() => 0;
+
+    /// <summary>Stops receiving and closes the sockets.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        foreach (DatagramSocket socket in _sockets)
+        {
+            socket.Dispose();
+        }
+
+        await Task.WhenAll(_receiving);
+        _stopping.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync(DatagramSocket socket)
+    {
+        await Task.Yield();
+        try
+        {
+            while (true)
+            {
+                Datagram datagram = await socket.ReceiveFromAsync(_stopping.Token);
+                await DispatchAsync(socket, datagram);
+            }
+        }
+        catch (Exception) when (_stopping.IsCancellationRequested)
+        {
+            // Stopping: the socket was closed under the receive.
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            DatagramLog.ReceiveFailed(_logger, socket.LocalEndPoint, e);
+        }
+    }
+
+    private async ValueTask DispatchAsync(DatagramSocket socket, Datagram datagram)
+    {
+        if (datagram.FromNowhere || datagram.ToGroup)
+        {
+            DatagramLog.Unanswerable(_logger, datagram.Remote);
+            return;
+        }
+
+        DatagramPeer? peer;
+        lock (_lock)
+        {
+            peer = _current;
+            if (peer is null && _waitingForPeer is { } waiting)
+            {
+                peer = _current = new DatagramPeer(socket, datagram.Remote, _ending, _idleTimeout, _time, _logger);
+                _waitingForPeer = null;
+                DatagramLog.PeerStarted(_logger, datagram.Remote);
+                waiting.TrySetResult(peer);
+            }
+        }
+
+        if (peer is not null && peer.Remote.Equals(datagram.Remote))
+        {
+            await peer.DeliverAsync(datagram, _stopping.Token);
+            return;
+        }
+
+        bool answered = _turnAway.TryAnswer(datagram.Remote.Address);
+        DatagramLog.TurnedAway(_logger, datagram.Remote, answered);
+        if (answered)
+        {
+            _operator.ClientTurnedAway(datagram.Remote);
+            await socket.SendToAsync(DatagramLines.Encode(DatagramStrings.BusyAnswer, _ending), datagram.Remote, _stopping.Token);
+        }
+    }
+}

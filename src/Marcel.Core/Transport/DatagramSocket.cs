@@ -1,0 +1,225 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+
+namespace Marcel.Core.Transport;
+
+/// <summary>
+/// A UDP socket that keeps datagram boundaries and limits: a server bound to one address that hears everyone, or a
+/// client "connected" to one server (the kernel then drops datagrams from anyone else, and reports an ICMP
+/// "port unreachable" as <see cref="SocketError.ConnectionRefused"/>). One receiver at a time.
+/// </summary>
+public sealed class DatagramSocket : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly byte[] _buffer;
+    private readonly EndPoint _anyRemote;
+    private readonly HashSet<IPAddress> _broadcasts;
+
+    private DatagramSocket(Socket socket, DatagramOptions options, HashSet<IPAddress> broadcasts)
+    {
+        _socket = socket;
+        Options = options;
+        // One byte more than the maximum: a datagram that fills it was longer than allowed, and is refused whole.
+        _buffer = GC.AllocateUninitializedArray<byte>(options.MaxDatagramBytes + 1);
+        _anyRemote = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        _broadcasts = broadcasts;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    /// <summary>The socket's limits.</summary>
+    public DatagramOptions Options { get; }
+
+    /// <summary>The address and port bound.</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The server a connected socket talks to; null for a bound server socket.</summary>
+    public IPEndPoint? RemoteEndPoint => _socket.Connected ? _socket.RemoteEndPoint as IPEndPoint : null;
+
+    /// <summary>A server socket bound to <paramref name="local"/> (<c>[::]</c> hears IPv4 too). Throws <see cref="SocketException"/>.</summary>
+    public static DatagramSocket Bind(IPEndPoint local, DatagramOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Socket socket = Create(local.AddressFamily, options);
+        try
+        {
+            DatagramSocketOptions.DisableConnectionReset(socket);
+            if (local.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+
+            // No SO_REUSEADDR: on UDP it would let a second server share the port and steal half its datagrams.
+            socket.Bind(local);
+            return new DatagramSocket(socket, options, DirectedBroadcasts());
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Server sockets on every address <paramref name="host"/> means (<see cref="Hosting.ListenAddress.ResolveAsync"/>), port
+    /// <paramref name="port"/>. Throws <see cref="Hosting.ServerBindException"/>; nothing stays bound on failure.
+    /// </summary>
+    public static async Task<IReadOnlyList<DatagramSocket>> BindAllAsync(string host, int port, DatagramOptions options, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<IPEndPoint> endpoints = await Hosting.ListenAddress.ResolveToBindAsync(host, port, cancellationToken);
+        var sockets = new List<DatagramSocket>();
+        try
+        {
+            foreach (IPEndPoint endpoint in endpoints)
+            {
+                sockets.Add(Bind(endpoint, options));
+            }
+        }
+        catch (SocketException e)
+        {
+            sockets.ForEach(s => s.Dispose());
+            throw new Hosting.ServerBindException(Hosting.ListenAddress.Display(host, port), Hosting.ServerBindException.Classify(e), e);
+        }
+
+        return sockets;
+    }
+
+    /// <summary>
+    /// A client socket for <paramref name="host"/>:<paramref name="port"/> (the first address the name resolves to).
+    /// Nothing is sent: UDP has no handshake, so this never fails because no server is there.
+    /// </summary>
+    public static async Task<DatagramSocket> ConnectAsync(string host, int port, DatagramOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        string trimmed = host.Trim('[', ']');
+        IPAddress address = IPAddress.TryParse(trimmed, out IPAddress? literal)
+            ? literal
+            : (await Dns.GetHostAddressesAsync(trimmed, cancellationToken)).FirstOrDefault()
+              ?? throw new SocketException((int)SocketError.HostNotFound);
+        Socket socket = Create(address.AddressFamily, options);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
+            return new DatagramSocket(socket, options, []);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the next datagram from anyone (a server socket). A datagram over the maximum comes back with
+    /// <see cref="Datagram.TooLong"/> and no payload. ICMP errors that some systems report on a server socket are skipped.
+    /// </summary>
+    public async ValueTask<Datagram> ReceiveFromAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            SocketReceiveMessageFromResult result;
+            try
+            {
+                result = await _socket.ReceiveMessageFromAsync(_buffer, SocketFlags.None, _anyRemote, cancellationToken);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
+            {
+                // An ICMP error about an earlier answer of ours (Windows reports it on the next receive), or an oversize
+                // datagram on a system that fails the call for it: neither stops the server.
+                continue;
+            }
+
+            var remote = (IPEndPoint)result.RemoteEndPoint;
+            if (remote.Address.IsIPv4MappedToIPv6)
+            {
+                remote = new IPEndPoint(remote.Address.MapToIPv4(), remote.Port);
+            }
+
+            bool tooLong = result.ReceivedBytes > Options.MaxDatagramBytes || (result.SocketFlags & SocketFlags.Truncated) != 0;
+            return new Datagram(remote, tooLong ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, result.ReceivedBytes), tooLong, IsGroup(result.PacketInformation.Address));
+        }
+    }
+
+    /// <summary>
+    /// Waits for the next datagram from the server (a connected socket); its payload is valid until the next receive.
+    /// Throws <see cref="SocketException"/> with <see cref="SocketError.ConnectionRefused"/> when an ICMP "port unreachable"
+    /// came back for something we sent: nobody listens there.
+    /// </summary>
+    public async ValueTask<(ReadOnlyMemory<byte> Payload, bool TooLong)> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        int received = await _socket.ReceiveAsync(_buffer, SocketFlags.None, cancellationToken);
+        return received > Options.MaxDatagramBytes ? (ReadOnlyMemory<byte>.Empty, true) : (_buffer.AsMemory(0, received), false);
+    }
+
+    /// <summary>Sends one datagram to <paramref name="remote"/> (a server socket). False when the system refused it (no route, buffer full).</summary>
+    public async ValueTask<bool> SendToAsync(ReadOnlyMemory<byte> payload, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        CheckLength(payload);
+        try
+        {
+            await _socket.SendToAsync(payload, SocketFlags.None, remote, cancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            // At most once: a datagram the system would not send is a lost datagram, which UDP allows.
+            return false;
+        }
+    }
+
+    /// <summary>Sends one datagram to the server (a connected socket). Throws <see cref="SocketException"/> (e.g. refused: see <see cref="ReceiveAsync"/>).</summary>
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        CheckLength(payload);
+        await _socket.SendAsync(payload, SocketFlags.None, cancellationToken);
+    }
+
+    /// <summary>Closes the socket; a pending receive ends with an exception.</summary>
+    public void Dispose() => _socket.Dispose();
+
+    private void CheckLength(ReadOnlyMemory<byte> payload) =>
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(payload.Length, Options.MaxDatagramBytes, nameof(payload));
+
+    private bool IsGroup(IPAddress? destination) =>
+        destination is not null
+        && (destination.Equals(IPAddress.Broadcast) || destination.IsIPv6Multicast || _broadcasts.Contains(destination)
+            || (destination.AddressFamily == AddressFamily.InterNetwork && (destination.GetAddressBytes()[0] & 0xF0) == 0xE0));
+
+    private static Socket Create(AddressFamily family, DatagramOptions options) =>
+        new Socket(family, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = options.ReceiveBufferBytes };
+
+    /// <summary>The directed broadcast address of each IPv4 interface (192.168.1.255 for 192.168.1.0/24): never answered.</summary>
+    private static HashSet<IPAddress> DirectedBroadcasts()
+    {
+        var broadcasts = new HashSet<IPAddress>();
+        try
+        {
+            foreach (NetworkInterface nic in NetworkInterface.GetAllNetworkInterfaces())
+            {
+                foreach (UnicastIPAddressInformation unicast in nic.GetIPProperties().UnicastAddresses)
+                {
+                    if (unicast.Address.AddressFamily != AddressFamily.InterNetwork || unicast.PrefixLength is 0 or >= 31)
+                    {
+                        continue;
+                    }
+
+                    uint address = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(unicast.Address.GetAddressBytes());
+                    uint host = uint.MaxValue >> unicast.PrefixLength;
+                    byte[] bytes = new byte[4];
+                    System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, address | host);
+                    broadcasts.Add(new IPAddress(bytes));
+                }
+            }
+        }
+        catch (NetworkInformationException)
+        {
+            // No interface list (a sandbox): the limited broadcast and multicast are still recognised.
+        }
+
+        return broadcasts;
+    }
+}

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text;
+using Marcel.Core.Dialogue;
+using Marcel.Core.Transport;
+using Marcel.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Marcel.Tests.Datagrams;
+
+/// <summary>The dialogue over UDP, in process, against datagram peers played by hand on 127.0.0.1.</summary>
+public sealed class DatagramDialogueTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Idle = TimeSpan.FromMinutes(5);
+    private readonly DialogueRecorder _console = new();
+    private readonly FakeTimeProvider _time = new();
+    private readonly CancellationTokenSource _stop = new();
+    private DatagramConversations _clients = null!;
+    private Task _serving = Task.CompletedTask;
+    private string? _greeting;
+
+    private int Port => _clients.BoundEndPoints[0].Port;
+
+    public ValueTask InitializeAsync()
+    {
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _serving.WaitAsync(Timeouts.Step);
+        await _clients.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    [Fact]
+    public async Task The_first_sender_gets_the_greeting_its_lines_are_shown_and_FIN_gets_the_goodbye_then_an_empty_datagram()
+    {
+        await StartAsync();
+        using var peer = UdpPeer.To(Port);
+        await peer.SendAsync("bonjour\nune autre ligne\n");
+        Assert.Equal("You are connected to the Marcel server. Send your messages.\n", await peer.ReceiveTextAsync());
+        await _console.WaitForAsync("C> une autre ligne");
+        _console.Type("Salut !");
+        Assert.Equal("Salut !\n", await peer.ReceiveTextAsync());
+        await peer.SendAsync("fin\n");
+        Assert.Equal("Goodbye!\n", await peer.ReceiveTextAsync());
+        Assert.Empty(await peer.ReceiveAsync());
+        await _console.WaitForAsync("ended ClientFarewell");
+    }
+
+    [Fact]
+    public async Task Another_address_meanwhile_gets_one_busy_answer_however_many_datagrams_it_sends_and_the_console_shows_it()
+    {
+        await StartAsync();
+        using var peer = UdpPeer.To(Port);
+        using var stranger = UdpPeer.To(Port);
+        await peer.SendAsync("first\n");
+        await _console.WaitForAsync("C> first");
+        for (int i = 0; i < 20; i++)
+        {
+            await stranger.SendAsync("me too\n");
+        }
+
+        // The server handles one socket's datagrams in order: once the peer's next line is shown, every answer to
+        // the stranger has been sent, and loopback has delivered it.
+        await peer.SendAsync("second\n");
+        await _console.WaitForAsync("C> second");
+        List<byte[]> answers = stranger.TakeQueued();
+        Assert.Equal(["Busy: another conversation is on. Try again later.\n"], answers.Select(Encoding.UTF8.GetString));
+        Assert.Single(_console.Shown, l => l.StartsWith("turned away", StringComparison.Ordinal));
+        Assert.DoesNotContain(_console.Shown, l => l.Contains("me too", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_address_that_never_sends_a_second_datagram_gets_at_most_three_times_its_bytes_plus_the_allowance()
+    {
+        await StartAsync();
+        using var forged = UdpPeer.To(Port);
+        byte[] probe = "x"u8.ToArray();
+        await forged.SendAsync(probe);
+        await _console.WaitForAsync("C> x");
+        for (int i = 0; i < 5; i++)
+        {
+            _console.Type(new string('r', 300));
+        }
+
+        _console.Type("FIN");
+        await _console.WaitForAsync("ended Operator");
+        long sent = forged.TakeQueued().Sum(d => (long)d.Length);
+        Assert.InRange(sent, 1, (AmplificationLimit.Factor * probe.Length) + AmplificationLimit.AllowanceBytes);
+    }
+
+    [Fact]
+    public async Task What_the_limit_held_back_goes_out_once_the_peer_sends_its_second_datagram()
+    {
+        _greeting = new string('g', 500);
+        await StartAsync();
+        using var peer = UdpPeer.To(Port);
+        await peer.SendAsync("x");
+        await _console.WaitForAsync("C> x");
+        Assert.Empty(peer.TakeQueued()); // The greeting was sent before the line was shown: it was held.
+        await peer.SendAsync("y");
+        Assert.Equal(_greeting + "\n", await peer.ReceiveTextAsync());
+        await _console.WaitForAsync("C> y");
+    }
+
+    [Fact]
+    public async Task A_datagram_over_the_maximum_is_refused_with_a_notice_and_the_conversation_goes_on()
+    {
+        await StartAsync();
+        using var peer = UdpPeer.To(Port);
+        await peer.SendAsync("hi\n");
+        await peer.ReceiveTextAsync();
+        await peer.SendAsync(new byte[new DatagramOptions().MaxDatagramBytes + 1]);
+        Assert.Equal("Message too long (over 1200 bytes in one datagram): not delivered.\n", await peer.ReceiveTextAsync());
+        await peer.SendAsync("after\n");
+        await _console.WaitForAsync("C> after");
+        Assert.DoesNotContain(_console.Shown, l => l.StartsWith("ended", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_reply_too_long_for_one_datagram_is_refused_whole_and_the_operator_told()
+    {
+        await StartAsync();
+        using var peer = UdpPeer.To(Port);
+        await peer.SendAsync("hi\n");
+        await peer.ReceiveTextAsync();
+        await peer.SendAsync("verified\n");
+        await _console.WaitForAsync("C> verified");
+        _console.Type(new string('r', 1200));
+        await _console.WaitForAsync("reply too long 1200");
+        _console.Type("short");
+        Assert.Equal("short\n", await peer.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task Silence_for_the_idle_timeout_ends_the_conversation_and_the_peer_is_told_goodbye()
+    {
+        await StartAsync();
+        using var peer = UdpPeer.To(Port);
+        await peer.SendAsync("hello\n");
+        await _console.WaitForAsync("C> hello");
+        _time.Advance(Idle - TimeSpan.FromSeconds(1));
+        await peer.SendAsync("still here\n");
+        await _console.WaitForAsync("C> still here");
+        _time.Advance(Idle - TimeSpan.FromSeconds(1));
+        await peer.SendAsync("and here\n");
+        await _console.WaitForAsync("C> and here"); // Twice as long in all, but never that long in silence.
+        Assert.DoesNotContain(_console.Shown, l => l.StartsWith("ended", StringComparison.Ordinal));
+
+        _time.Advance(Idle);
+        await _console.WaitForAsync("ended ClientSilent");
+        List<string> last = [];
+        while (last.Count < 3) last.Add(await peer.ReceiveTextAsync());
+        Assert.Equal(["You are connected to the Marcel server. Send your messages.\n", "Goodbye!\n", ""], last);
+    }
+
+    [Fact]
+    public async Task After_a_conversation_the_next_address_to_speak_is_served()
+    {
+        await StartAsync();
+        using var first = UdpPeer.To(Port);
+        await first.SendAsync("one\n");
+        await _console.WaitForAsync("C> one");
+        await first.SendAsync("FIN\n");
+        await _console.WaitForAsync("ended ClientFarewell");
+        await _console.WaitForAsync("ready", count: 2);
+        using var second = UdpPeer.To(Port);
+        await second.SendAsync("two\n");
+        Assert.StartsWith("You are connected", await second.ReceiveTextAsync(), StringComparison.Ordinal);
+        await _console.WaitForAsync($"connected {second.Local}");
+    }
+
+    private async Task StartAsync()
+    {
+        var options = new DialogueOptions { KeepOpen = true, Greeting = _greeting };
+        _clients = await DatagramConversations.BindAsync(
+            "127.0.0.1", 0, new DatagramOptions(), options.Lines.Ending, Idle, _console, NullLogger.Instance, _time, TestContext.Current.CancellationToken);
+        var server = new DialogueServer(options, _console, NullLogger.Instance, _time);
+        _serving = server.RunAsync(_clients.BoundEndPoints, _clients, _stop.Token);
+        await _console.WaitForAsync("ready");
+    }
+}

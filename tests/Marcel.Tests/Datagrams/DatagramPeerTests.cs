@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Text;
+using Marcel.Tests.Support;
+
+namespace Marcel.Tests.Datagrams;
+
+/// <summary><c>marcel serve --udp</c> and <c>marcel connect --udp</c> against nc -u, ncat -u and socat, and against silence.</summary>
+public class DatagramPeerTests
+{
+    private const string Greeting = "You are connected to the Marcel server. Send your messages.\n";
+
+    public static TheoryData<string> Peers => ["nc", "ncat", "socat"];
+
+    [Theory]
+    [MemberData(nameof(Peers))]
+    public async Task A_udp_peer_gets_the_greeting_talks_with_the_operator_and_fin_gets_the_goodbye(string peer)
+    {
+        string program = ExternalProgram.Require(peer);
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--udp");
+        await using (server)
+        {
+            string target = Port(port);
+            string[] arguments = peer == "socat" ? ["-", "UDP:127.0.0.1:" + target] : ["-u", "127.0.0.1", target];
+            await using PeerProcess client = PeerProcess.Start(program, arguments);
+            await client.WriteLineAsync("hello from " + peer);
+            await server.WaitForOutputAsync("C> hello from " + peer + "\n");
+            await client.WaitForOutputAsync(Greeting);
+            await server.WriteLineAsync("hello " + peer);
+            await client.WaitForOutputAsync("hello " + peer + "\n");
+            await client.WriteLineAsync("fin");
+            await client.WaitForOutputAsync("Goodbye!\n");
+            await server.WaitForOutputAsync("(The client said goodbye.)");
+            Assert.Equal(Greeting + "hello " + peer + "\nGoodbye!\n", client.Output);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Peers))]
+    public async Task Marcel_connect_udp_talks_with_a_listening_peer_and_ends_on_its_fin(string peer)
+    {
+        string program = ExternalProgram.Require(peer);
+        int port = UdpPeer.UnusedPort();
+        string[] arguments = peer == "socat" ? [$"UDP-LISTEN:{port},bind=127.0.0.1", "-"] : ["-u", "-l", "127.0.0.1", Port(port)];
+        await using PeerProcess listener = PeerProcess.Start(program, arguments);
+        await WaitForUdpListenerAsync(port);
+        await using PeerProcess client = MarcelCli.Start("connect", "--udp", "127.0.0.1", Port(port));
+        await client.WaitForOutputAsync("Datagrams to 127.0.0.1:" + Port(port));
+        await client.WriteLineAsync("hi from marcel");
+        await listener.WaitForOutputAsync("hi from marcel\n");
+        await listener.WriteLineAsync("hi from " + peer);
+        await client.WaitForOutputAsync("S> hi from " + peer + "\n");
+        await listener.WriteLineAsync("FIN");
+        Assert.Equal(0, await client.WaitForExitAsync());
+        Assert.EndsWith("Connection interrupted.\n", client.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_piped_script_over_udp_gets_the_greeting_and_goodbye_and_verbose_shows_datagram_sizes()
+    {
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--udp");
+        await using (server)
+        await using (PeerProcess client = MarcelCli.Start("connect", "--udp", "--verbose", "127.0.0.1", Port(port)))
+        {
+            await client.WriteAsync("bonjour\nFIN\n");
+            client.CloseInput();
+            Assert.Equal(0, await client.WaitForExitAsync());
+            Assert.Equal($"Datagrams to 127.0.0.1:{port} (UDP: nothing is connected; each line you send is one datagram).\nS> {Greeting}S> Goodbye!\nConnection interrupted.\n", client.Output);
+            Assert.Contains("[sent a datagram of 8 bytes]", client.Error, StringComparison.Ordinal);
+            Assert.Contains("[received a datagram of 60 bytes]", client.Error, StringComparison.Ordinal);
+            Assert.Contains("[received a datagram of 0 bytes]", client.Error, StringComparison.Ordinal); // The server's hang-up.
+            await server.WaitForOutputAsync("C> bonjour\nC> FIN\n");
+        }
+    }
+
+    [Fact]
+    public async Task A_port_nobody_listens_on_is_reported_as_no_server_not_a_hang()
+    {
+        int port = UdpPeer.UnusedPort();
+        await using PeerProcess client = MarcelCli.Start("connect", "--udp", "--wait", "30", "127.0.0.1", Port(port));
+        await client.WriteLineAsync("anyone?");
+        Assert.Equal(3, await client.WaitForExitAsync(Timeouts.Step));
+        Assert.Equal($"No server at 127.0.0.1:{port}: the port is unreachable (ICMP).\n", client.Error);
+    }
+
+    [Fact]
+    public async Task A_server_that_never_answers_is_reported_after_wait_and_a_line_too_long_is_refused_not_cut()
+    {
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)silent.LocalEndPoint!).Port;
+        await using PeerProcess client = MarcelCli.Start("connect", "--udp", "--wait", "1", "127.0.0.1", Port(port));
+        await client.WriteAsync(new string('a', 1300) + "\nshort\n");
+        client.CloseInput();
+        Assert.Equal(3, await client.WaitForExitAsync());
+        Assert.Equal(
+            $"Line not sent: 1301 bytes is over the largest datagram (1200 bytes, --max-datagram).\nNo answer from 127.0.0.1:{port} within 1 s (UDP: the server may be absent, or its answers lost).\n",
+            client.Error);
+        byte[] buffer = new byte[2000];
+        int received = await silent.ReceiveAsync(buffer, SocketFlags.None, Timeouts.StepToken());
+        Assert.Equal("short\n", Encoding.UTF8.GetString(buffer, 0, received));
+        Assert.Equal(0, silent.Available);
+    }
+
+    [Fact]
+    public async Task A_udp_port_already_taken_is_a_bind_error()
+    {
+        using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)holder.LocalEndPoint!).Port;
+        await using PeerProcess server = MarcelCli.Start("serve", "--udp", "--host", "127.0.0.1", "--port", Port(port));
+        Assert.Equal(2, await server.WaitForExitAsync());
+        Assert.Equal($"Cannot listen on 127.0.0.1:{port}: the port is already in use\n", server.Error);
+    }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Waits until something is bound to UDP <paramref name="port"/>: a datagram sent earlier would be lost. No event tells this; the wait is bounded.</summary>
+    private static async Task WaitForUdpListenerAsync(int port)
+    {
+        using var bound = new CancellationTokenSource(Timeouts.Step);
+        while (!IPGlobalProperties.GetIPGlobalProperties().GetActiveUdpListeners().Any(e => e.Port == port))
+        {
+            await Task.Delay(20, bound.Token);
+        }
+    }
+}

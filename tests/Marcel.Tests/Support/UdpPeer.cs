@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Marcel.Tests.Support;
+
+/// <summary>A datagram peer played by hand on 127.0.0.1: sends to one server, counts what comes back.</summary>
+internal sealed class UdpPeer : IDisposable
+{
+    private readonly byte[] _buffer = new byte[70_000];
+
+    private UdpPeer(IPEndPoint server)
+    {
+        Server = server;
+        Socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        Socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+    }
+
+    public Socket Socket { get; }
+
+    public IPEndPoint Server { get; }
+
+    public IPEndPoint Local => (IPEndPoint)Socket.LocalEndPoint!;
+
+    /// <summary>Bytes received so far.</summary>
+    public long BytesReceived { get; private set; }
+
+    public static UdpPeer To(IPEndPoint server) => new(server);
+
+    public static UdpPeer To(int port) => new(new IPEndPoint(IPAddress.Loopback, port));
+
+    /// <summary>A UDP port on 127.0.0.1 that nobody listens on a moment ago.</summary>
+    public static int UnusedPort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
+
+    public async Task SendAsync(byte[] payload) => await Socket.SendToAsync(payload, SocketFlags.None, Server, TestContext.Current.CancellationToken);
+
+    /// <summary>The next datagram, within <see cref="Timeouts.Step"/>.</summary>
+    public async Task<byte[]> ReceiveAsync()
+    {
+        try
+        {
+            SocketReceiveFromResult result = await Socket.ReceiveFromAsync(_buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), Timeouts.StepToken());
+            BytesReceived += result.ReceivedBytes;
+            return _buffer.AsSpan(0, result.ReceivedBytes).ToArray();
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No datagram came to {Local} within {Timeouts.Step}.");
+        }
+    }
+
+    public async Task<string> ReceiveTextAsync() => Encoding.UTF8.GetString(await ReceiveAsync());
+
+    /// <summary>Every datagram already here, without waiting: what the server sent before an event we awaited.</summary>
+    public List<byte[]> TakeQueued()
+    {
+        var queued = new List<byte[]>();
+        while (Socket.Available > 0 || Socket.Poll(0, SelectMode.SelectRead))
+        {
+            int received = Socket.Receive(_buffer);
+            BytesReceived += received;
+            queued.Add(_buffer.AsSpan(0, received).ToArray());
+        }
+
+        return queued;
+    }
+
+    public void Dispose() => Socket.Dispose();
+}
