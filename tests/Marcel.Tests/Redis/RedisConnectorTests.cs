@@ -69,7 +69,14 @@ public sealed class RedisConnectorTests
         Assert.False(connection.IsConnected);
 
         var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        connection.ConnectionRestored += (_, _) => restored.TrySetResult();
+        // The subscription connection may come back before the interactive one, and IsConnected speaks of the latter.
+        connection.ConnectionRestored += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                restored.TrySetResult();
+            }
+        };
         await redis.RestartAsync();
         await restored.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
         Assert.True(connection.IsConnected);
