@@ -12,7 +12,7 @@ namespace Marcel.Core.Hosting;
 /// and shuts down in phases (stop listening, wait up to two seconds for the handlers, abort the rest). It speaks no
 /// protocol: the "busy" notice comes from <see cref="ServerLimits.BusyNotice"/>. A quiet connection costs little
 /// (NativeAOT, 10,000 idle connections: a handler that only waits costs 1.5 KiB of RSS per connection, a chat member
-/// 3.2 KiB, where the same on Kestrel cost 3.8 and 6.2 KiB). See <see cref="TcpServerConnection"/>.
+/// 3.4–4.1 KiB measured in bench/chat, where the same on Kestrel cost 3.8 and 6.2 KiB). See <see cref="TcpServerConnection"/>.
 /// </summary>
 public sealed class TcpServerHost : IAsyncDisposable
 {
