@@ -34,7 +34,9 @@ internal sealed class Chromium : IAsyncDisposable
             {
                 ExecutablePath = executable,
                 Args = args,
-                Timeout = (float)Timeouts.Step.TotalMilliseconds,
+                // A browser's first start on a fresh machine (font cache, profile) took over 15 s under CI load: it gets
+                // the bound of a whole process, and .ci/run starts chromium once before the tests.
+                Timeout = (float)Timeouts.Process.TotalMilliseconds,
             });
             return new Chromium(playwright, browser);
         }
