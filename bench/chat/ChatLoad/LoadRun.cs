@@ -34,14 +34,14 @@ internal static class LoadRun
 
         long[] sentBefore = (long[])sent.Clone();
         long deliveredBefore = Delivered(clients, o.Senders), corruptBefore = clients.Sum(c => c.Corrupt), disorderBefore = clients.Sum(c => c.OutOfOrder);
-        double cpu0 = ServerCpu(o), redis0 = o.RedisPid > 0 ? ServerStats.CpuSeconds(o.RedisPid) : double.NaN;
+        double cpu0 = ServerCpu(o), redis0 = o.RedisPid > 0 ? ServerStats.PreciseCpuSeconds(o.RedisPid) : double.NaN;
         long t0 = Stopwatch.GetTimestamp();
         await SendAsync(o, clients, sent);
         await DrainAsync(clients, o.Senders, Expected(clients, o.Senders, sent, new long[o.Senders]));
 
         double elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         double cpu = ServerCpu(o) - cpu0;
-        double redisCpu = o.RedisPid > 0 ? ServerStats.CpuSeconds(o.RedisPid) - redis0 : double.NaN;
+        double redisCpu = o.RedisPid > 0 ? ServerStats.PreciseCpuSeconds(o.RedisPid) - redis0 : double.NaN;
         long said = sent.Sum() - sentBefore.Sum();
         long delivered = Delivered(clients, o.Senders) - deliveredBefore;
         long corrupt = clients.Sum(c => c.Corrupt) - corruptBefore;
