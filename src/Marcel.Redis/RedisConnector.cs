@@ -117,12 +117,14 @@ public static class RedisConnector
     /// <summary>"Cannot reach Redis at HOST:PORT: reason", in the user's language; never the password.</summary>
     internal static string Describe(RedisAddress address, Exception e, string? network)
     {
+        // TLS first: SslStream's failure says "Authentication failed", and the client files it as an authentication failure.
         string reason = network ?? e switch
         {
-            RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } => RedisStrings.ReasonAuth,
-            _ when Mentions(e, "WRONGPASS") || Mentions(e, "NOAUTH") || Mentions(e, "invalid password") || Mentions(e, "authentication") =>
-                RedisStrings.ReasonAuth,
             _ when Find<AuthenticationException>(e) is not null || Mentions(e, "certificate") => RedisStrings.ReasonTls,
+            _ when Mentions(e, "WRONGPASS") || Mentions(e, "NOAUTH") || Mentions(e, "invalid password") => RedisStrings.ReasonAuth,
+            RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } when address.Tls => RedisStrings.ReasonTls,
+            RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } => RedisStrings.ReasonAuth,
+            _ when Mentions(e, "authentication") => RedisStrings.ReasonAuth,
             RedisTimeoutException or TimeoutException => RedisStrings.ReasonTimeout,
             _ when Mentions(e, "timeout") || Mentions(e, "timed out") => RedisStrings.ReasonTimeout,
             _ => RedisStrings.ReasonOther,

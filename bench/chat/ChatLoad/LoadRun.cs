@@ -24,6 +24,8 @@ internal static class LoadRun
             return 0;
         }
 
+        // Redis's CPU while nobody talks (the servers' presence heartbeats), so its cost per line said can be told apart.
+        double redisIdle = o.RedisPid > 0 ? await RedisIdleCpuAsync(o.RedisPid) : double.NaN;
         var sent = new long[o.Senders];
         if (o.Warmup > 0)
         {
@@ -51,10 +53,20 @@ internal static class LoadRun
             $"loss={Math.Max(0, expected - delivered - corrupt)} corrupt={corrupt} out_of_order={clients.Sum(c => c.OutOfOrder) - disorderBefore} closed={clients.Count(c => c.Closed)} " +
             $"lines_per_s={delivered / elapsed:F0} p50_ms={latencies.PercentileMs(0.50):F2} p99_ms={latencies.PercentileMs(0.99):F2} " +
             $"cpu_ns_per_line={(delivered > 0 ? cpu * 1e9 / delivered : double.NaN):F1} cpu_ns_per_arrived={(delivered + corrupt > 0 ? cpu * 1e9 / (delivered + corrupt) : double.NaN):F1} " +
-            $"redis_cpu_ns_per_said={(said > 0 ? redisCpu * 1e9 / said : double.NaN):F1} servers={o.Ports.Length} " +
+            $"redis_cpu_ns_per_said={(said > 0 ? redisCpu * 1e9 / said : double.NaN):F1} " +
+            $"redis_idle_cpu_ms_per_s={redisIdle * 1e3:F2} redis_cpu_ns_per_said_net={(said > 0 ? (redisCpu - (redisIdle * elapsed)) * 1e9 / said : double.NaN):F1} servers={o.Ports.Length} " +
             $"send_errors={s_sendErrors} server_alive={AllAlive(o)}"));
         foreach (LoadClient c in clients) c.Dispose();
         return 0;
+    }
+
+    /// <summary>Redis's CPU seconds per second over two quiet seconds.</summary>
+    private static async Task<double> RedisIdleCpuAsync(int pid)
+    {
+        double before = ServerStats.PreciseCpuSeconds(pid);
+        long start = Stopwatch.GetTimestamp();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        return (ServerStats.PreciseCpuSeconds(pid) - before) / Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     /// <summary>
