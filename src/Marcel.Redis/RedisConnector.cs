@@ -117,12 +117,13 @@ public static class RedisConnector
     /// <summary>"Cannot reach Redis at HOST:PORT: reason", in the user's language; never the password.</summary>
     internal static string Describe(RedisAddress address, Exception e, string? network)
     {
-        // TLS first: SslStream's failure says "Authentication failed", and the client files it as an authentication failure.
+        // A refused password names itself; then, over TLS, a failed handshake: SslStream says "Authentication failed"
+        // and the client files it as an authentication failure, as it does a refused password.
         string reason = network ?? e switch
         {
-            _ when Find<AuthenticationException>(e) is not null || Mentions(e, "certificate") => RedisStrings.ReasonTls,
             _ when Mentions(e, "WRONGPASS") || Mentions(e, "NOAUTH") || Mentions(e, "invalid password") => RedisStrings.ReasonAuth,
-            RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } when address.Tls => RedisStrings.ReasonTls,
+            _ when address.Tls && (Find<AuthenticationException>(e) is not null || Mentions(e, "certificate")
+                || e is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }) => RedisStrings.ReasonTls,
             RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } => RedisStrings.ReasonAuth,
             _ when Mentions(e, "authentication") => RedisStrings.ReasonAuth,
             RedisTimeoutException or TimeoutException => RedisStrings.ReasonTimeout,

@@ -102,13 +102,24 @@ internal static class LoadRun
     private static long Expected(List<LoadClient> clients, int senders, long[] sent, long[] since) =>
         clients.Sum(r => Enumerable.Range(0, senders).Where(s => s != r.Index).Sum(s => sent[s] - since[s]));
 
-    /// <summary>Waits (at most 5 s) until what was sent has arrived, intact or not.</summary>
+    /// <summary>
+    /// Waits until what was sent has arrived, intact or not: while lines keep arriving (a late line is not a lost one),
+    /// until 5 s pass with none, or 60 s in all.
+    /// </summary>
     private static async Task DrainAsync(List<LoadClient> clients, int senders, long expectedTotal)
     {
         var drain = Stopwatch.StartNew();
-        while (Arrived(clients, senders) < expectedTotal && drain.Elapsed < TimeSpan.FromSeconds(5) && clients.Any(c => !c.Closed))
+        var stalled = Stopwatch.StartNew();
+        long arrived = Arrived(clients, senders);
+        while (arrived < expectedTotal && stalled.Elapsed < TimeSpan.FromSeconds(5) && drain.Elapsed < TimeSpan.FromSeconds(60) && clients.Any(c => !c.Closed))
         {
-            await Task.Delay(5);
+            await Task.Delay(20);
+            long now = Arrived(clients, senders);
+            if (now != arrived)
+            {
+                arrived = now;
+                stalled.Restart();
+            }
         }
     }
 
