@@ -26,6 +26,13 @@ public sealed class RedisRoomCliTests
         }
     }
 
+    /// <summary>Kills Redis and waits until each of <paramref name="told"/> has been told the room is split.</summary>
+    private static async Task SplitAsync(RedisNodes room, params LineClient[] told)
+    {
+        await room.Redis.KillAsync();
+        foreach (LineClient client in told) await client.ReadUntilAsync(Split);
+    }
+
     [Fact]
     public async Task Lines_cross_servers_once_names_are_unique_across_them_and_who_stats_and_kick_span_the_room()
     {
@@ -156,9 +163,7 @@ public sealed class RedisRoomCliTests
         await using LineClient twoClient = two;
 
         await one.ReadUntilAsync($"* {second} joined.");
-        await room.Redis.KillAsync();
-        await one.ReadUntilAsync(Split);
-        await two.ReadUntilAsync(Split);
+        await SplitAsync(room, one, two);
         await room[0].WaitForOutputAsync(Split);
 
         await one.SendLineAsync("during the split");
@@ -186,9 +191,7 @@ public sealed class RedisRoomCliTests
         await using LineClient twoClient = two;
         await one.ReadUntilAsync($"* {second} joined.");
 
-        await room.Redis.KillAsync();
-        await one.ReadUntilAsync(Split);
-        await two.ReadUntilAsync(Split);
+        await SplitAsync(room, one, two);
         await one.SendLineAsync("/nick Alice");
         await one.ReadUntilAsync("You are now known as Alice."); // Checked against what alpha knew: beta is not told yet.
 
