@@ -134,6 +134,32 @@ public sealed class WebSocketMemberTests
     }
 
     [Fact]
+    public async Task Newcomers_whose_join_is_under_way_when_shutdown_begins_get_the_welcome_then_the_goodbye()
+    {
+        // The window of issue 11's lost goodbye: shutdown lists the members to dismiss while a join is still under
+        // way. Held in the roster until shutdown has begun, each newcomer must still be told, whatever its kind.
+        var roster = new GatedRoster();
+        MixedRoom room = await MixedRoom.StartAsync(roster: roster);
+        Task<SocketClient> web = SocketClient.ConnectAsync(room.Page);
+        await using LineClient tcp = await LineClient.ConnectAsync(room.Tcp.Port);
+        await roster.HoldingAsync(2);
+        Task stopping = room.Tcp.StopAsync();
+        await room.Tcp.Console.WaitForAsync("Shutting down");
+        roster.Open();
+
+        await using SocketClient browser = await web;
+        Assert.StartsWith("Welcome", await browser.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.Equal("The server is shutting down. Goodbye!", await browser.ReadLineStartingAsync("The server"));
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await browser.ReceiveCloseAsync());
+        Assert.StartsWith("Welcome", await tcp.ReadLineAsync(), StringComparison.Ordinal);
+        string? last = null;
+        while (await tcp.ReadLineAsync() is { } line) last = line;
+        Assert.Equal("The server is shutting down. Goodbye!", last);
+        await stopping;
+        await room.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_browser_that_never_reads_is_cut_off_by_max_queue_and_the_others_lose_nothing()
     {
         await using MixedRoom room = await MixedRoom.StartAsync(new ChatOptions { MaxQueueBytes = 256 * 1024 });
