@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using Marcel.Core.Chat;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Marcel.Web.Tests;
 
@@ -73,7 +72,7 @@ public sealed class WebSocketMemberTests
     [Fact]
     public async Task An_idle_browser_is_closed_by_the_rooms_clock_alone()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new WatchedClock();
         MixedRoom room = await MixedRoom.StartAsync(new ChatOptions { IdleTimeout = TimeSpan.FromSeconds(30) }, clock);
         (LineClient tcp, _) = await room.Tcp.JoinAsync();
         (SocketClient web, string name) = await room.JoinWebAsync();
@@ -86,29 +85,13 @@ public sealed class WebSocketMemberTests
         Assert.Equal("No message for 30 s: connection closed.", await web.ReadLineStartingAsync("No message"));
         Assert.Equal(WebSocketCloseStatus.NormalClosure, await web.ReceiveCloseAsync());
         // The notice window runs on the same clock.
-        Assert.Contains($"{name} left (idle too long)", await WhileTimePassesAsync(clock, ReadNoticeAsync(tcp, name + " left")), StringComparison.Ordinal);
+        Task<string> notice = ReadNoticeAsync(tcp, name + " left");
+        await clock.WhileTimePassesAsync(notice);
+        Assert.Contains($"{name} left (idle too long)", await notice, StringComparison.Ordinal);
 
         await web.DisposeAsync();
         await tcp.DisposeAsync();
-        await WhileTimePassesAsync(clock, room.DisposeAsync().AsTask());
-    }
-
-    /// <summary>Moves the fake clock along in small steps until <paramref name="task"/> is done (notice window, shutdown grace).</summary>
-    private static async Task<T> WhileTimePassesAsync<T>(FakeTimeProvider clock, Task<T> task)
-    {
-        await WhileTimePassesAsync(clock, (Task)task);
-        return await task;
-    }
-
-    private static async Task WhileTimePassesAsync(FakeTimeProvider clock, Task task)
-    {
-        while (!task.IsCompleted)
-        {
-            clock.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.WhenAny(task, Task.Delay(10, TestContext.Current.CancellationToken));
-        }
-
-        await task;
+        await clock.WhileTimePassesAsync(room.DisposeAsync().AsTask());
     }
 
     [Fact]
