@@ -56,7 +56,8 @@ run() { # $1 = label, rest = generator arguments (without --port/--pid); SERVERS
     local extra=()
     [ "$server" = floor ] && extra=(--prefix none)
     [ "$server" = marcel-ws ] && extra=(--ws "$web_port")
-    line=$(timeout 120 dotnet "$out/load/ChatLoad.dll" "$@" "${extra[@]}" --port "$port" --pid "$server_pid" | grep '^RESULT' || echo "RESULT error=generator-failed")
+    # The result counts even when the generator is slow to exit after printing it (10,000 WebSocket clients to close).
+    line=$( (timeout 120 dotnet "$out/load/ChatLoad.dll" "$@" "${extra[@]}" --port "$port" --pid "$server_pid" || true) | grep -m1 '^RESULT' || echo "RESULT error=generator-failed")
     echo "$label|$server|$line" >> "$out/results.txt"
     stop_server
   done
