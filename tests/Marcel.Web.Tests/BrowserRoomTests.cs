@@ -87,7 +87,9 @@ public sealed class BrowserRoomTests
         (PeerProcess again, _, _) = await WebServer.StartAsync(page.Port, tcpPort);
         await using (again)
         {
-            await Assertions.Expect(status).ToHaveTextAsync("Reconnected to the room.");
+            // The page backs off (1, 2, 4, 8… s) while the server is down: a restart that took a few seconds on a loaded
+            // machine finds it waiting for its next try, which can be over Playwright's 5 s default away.
+            await Assertions.Expect(status).ToHaveTextAsync("Reconnected to the room.", new() { Timeout = (float)Timeouts.Process.TotalMilliseconds });
             // A new member, welcomed again, under the same page.
             await Assertions.Expect(browser.Locator("#log li.server", new() { HasTextString = "Welcome to Marcel's chat room" })).ToHaveCountAsync(2);
         }
