@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Marcel.Core.Transport;
 using Marcel.Tests.Support;
@@ -164,6 +166,62 @@ public sealed class DatagramDialogueTests : IAsyncLifetime
         await second.SendAsync("two\n");
         Assert.StartsWith("You are connected", await second.ReceiveTextAsync(), StringComparison.Ordinal);
         await Dialogue.Console.WaitForAsync($"connected {second.Local}");
+    }
+
+    [Fact]
+    public async Task Invalid_UTF8_in_a_datagram_is_shown_with_replacement_characters_and_the_conversation_goes_on()
+    {
+        await StartAsync();
+        using var peer = UdpPeer.To(Port);
+        await peer.SendAsync([(byte)'a', 0xC3, (byte)'b', 0xFF, (byte)'\n']);
+        await Dialogue.Console.WaitForAsync("C> a\uFFFDb\uFFFD");
+        await peer.SendAsync("après\n");
+        await Dialogue.Console.WaitForAsync("C> après");
+    }
+
+    [Fact]
+    public async Task A_flood_from_one_address_on_many_ports_gets_one_busy_answer_and_the_conversation_is_still_served()
+    {
+        await StartAsync();
+        using var peer = UdpPeer.To(Port);
+        await peer.SendAsync("first\n");
+        await peer.ReceiveTextAsync();
+        UdpPeer[] flood = [.. Enumerable.Range(0, 10).Select(_ => UdpPeer.To(Port))];
+        try
+        {
+            // 200 datagrams: within the server's socket buffer, so the kernel drops none of the peer's.
+            for (int i = 0; i < 20; i++)
+            {
+                foreach (UdpPeer port in flood) await port.SendAsync("flood\n");
+            }
+
+            await peer.SendAsync("second\n");
+            await Dialogue.Console.WaitForAsync("C> second"); // One socket's datagrams in order: every flood datagram was handled.
+            Dialogue.Console.Type("still served");
+            Assert.Equal("still served\n", await peer.ReceiveTextAsync());
+            Assert.Equal(["Busy: another conversation is on. Try again later.\n"], flood.SelectMany(f => f.TakeQueued()).Select(Encoding.UTF8.GetString));
+        }
+        finally
+        {
+            foreach (UdpPeer port in flood) port.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_datagram_sent_to_a_broadcast_address_is_never_answered_nor_starts_a_conversation()
+    {
+        _dialogue = await InProcessDatagramDialogue.StartAsync(host: "0.0.0.0"); // A socket bound to one address never hears a broadcast.
+        using var broadcaster = UdpPeer.To(Port);
+        broadcaster.Socket.EnableBroadcast = true;
+        await broadcaster.Socket.SendToAsync("anyone?\n"u8.ToArray(), SocketFlags.None, new IPEndPoint(IPAddress.Parse("127.255.255.255"), Port), TestContext.Current.CancellationToken);
+        using var peer = UdpPeer.To(Port);
+        await peer.SendAsync("bonjour\n");
+        Assert.StartsWith("You are connected", await peer.ReceiveTextAsync(), StringComparison.Ordinal);
+        await Dialogue.Console.WaitForAsync("C> bonjour");
+        // No wait needed: one socket's datagrams are handled in order, so the broadcast was dropped before the peer spoke.
+        Assert.Empty(broadcaster.TakeQueued());
+        Assert.DoesNotContain(Dialogue.Console.Shown, l => l.Contains("anyone?", StringComparison.Ordinal) || l.StartsWith("turned away", StringComparison.Ordinal));
+        Assert.Contains($"connected {peer.Local}", Dialogue.Console.Shown);
     }
 
     private async Task StartAsync() => _dialogue = await InProcessDatagramDialogue.StartAsync(_greeting);

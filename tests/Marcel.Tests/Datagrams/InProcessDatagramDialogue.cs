@@ -30,14 +30,14 @@ internal sealed class InProcessDatagramDialogue : IAsyncDisposable
 
     public int Port => _clients.BoundEndPoints[0].Port;
 
-    /// <summary>Starts a server that keeps serving after each conversation, and waits until it is ready.</summary>
-    public static async Task<InProcessDatagramDialogue> StartAsync(string? greeting = null)
+    /// <summary>Starts a server on <paramref name="host"/> that keeps serving after each conversation, and waits until it is ready.</summary>
+    public static async Task<InProcessDatagramDialogue> StartAsync(string? greeting = null, string host = "127.0.0.1")
     {
         var console = new DialogueRecorder();
         var time = new FakeTimeProvider();
         var options = new DialogueOptions { KeepOpen = true, Greeting = greeting };
         DatagramConversations clients = await DatagramConversations.BindAsync(
-            "127.0.0.1", 0, new DatagramOptions(), options.Lines.Ending, Idle, console, NullLogger.Instance, time, TestContext.Current.CancellationToken);
+            host, 0, new DatagramOptions(), options.Lines.Ending, Idle, console, NullLogger.Instance, time, TestContext.Current.CancellationToken);
         var dialogue = new InProcessDatagramDialogue(clients, new DialogueServer(options, console, NullLogger.Instance, time), console, time);
         await console.WaitForAsync("ready");
         return dialogue;

@@ -9,11 +9,11 @@ internal sealed class UdpPeer : IDisposable
 {
     private readonly byte[] _buffer = new byte[70_000];
 
-    private UdpPeer(IPEndPoint server)
+    private UdpPeer(IPEndPoint server, IPAddress? local = null)
     {
         Server = server;
         Socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        Socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        Socket.Bind(new IPEndPoint(local ?? IPAddress.Loopback, 0));
         GiveLargeReceiveBuffer(Socket);
     }
 
@@ -54,6 +54,9 @@ internal sealed class UdpPeer : IDisposable
     public static UdpPeer To(IPEndPoint server) => new(server);
 
     public static UdpPeer To(int port) => new(new IPEndPoint(IPAddress.Loopback, port));
+
+    /// <summary>A peer sending from <paramref name="local"/> (on Linux every 127.x.y.z is this machine): another address than the others.</summary>
+    public static UdpPeer From(IPAddress local, int port) => new(new IPEndPoint(IPAddress.Loopback, port), local);
 
     /// <summary>A UDP port on 127.0.0.1 that nobody listens on a moment ago.</summary>
     public static int UnusedPort()
