@@ -1,4 +1,5 @@
 using System.Globalization;
+using Marcel.Tests.Dialogue;
 using Marcel.Tests.Support;
 
 namespace Marcel.Tests.Datagrams;
@@ -9,8 +10,8 @@ namespace Marcel.Tests.Datagrams;
 /// </summary>
 public class DatagramSampleTests
 {
-    private const string MarcelGreeting = "You are connected to the Marcel server. Send your messages.";
-    private const string SampleGreeting = "Vous êtes connecté au serveur Marcel. Envoyez vos messages.";
+    private const string Greeting = "Vous êtes connecté au serveur Marcel. Envoyez vos messages.";
+    private static readonly Dictionary<string, string> French = new() { ["LANG"] = "fr_FR.UTF-8" };
 
     public static TheoryData<string> Languages => ["python", "csharp"];
 
@@ -18,25 +19,26 @@ public class DatagramSampleTests
     [MemberData(nameof(Languages))]
     public async Task The_udp_client_script_holds_the_whole_dialogue_with_marcel_serve_udp(string language)
     {
-        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--udp");
+        // Marcel in French speaks the chapter's words: the client's side reads as it does against the sample server.
+        PeerProcess server = MarcelCli.Start(["serve", "--udp", "--host", "127.0.0.1", "--port", "0"], French);
         await using (server)
-        await using (PeerProcess client = StartClient(language, port))
         {
-            await client.WaitForOutputAsync($"Connexion établie avec le serveur.\nS> {MarcelGreeting}\nC> ");
-            await server.WaitForOutputAsync("Client connected, IP address 127.0.0.1");
+            await using PeerProcess client = StartClient(language, await MarcelCli.ListeningPortAsync(server));
+            await client.WaitForOutputAsync($"Connexion établie avec le serveur.\nS> {Greeting}\nC> ");
+            await server.WaitForOutputAsync("Client connecté, adresse IP 127.0.0.1, port ");
             await client.WriteLineAsync("bonjour");
             await server.WaitForOutputAsync("C> bonjour\n");
             await server.WriteLineAsync("salut");
             await client.WaitForOutputAsync("S> salut\nC> ");
             await client.WriteLineAsync("FIN");
             await server.WaitForOutputAsync("C> FIN\n");
-            await server.WaitForOutputAsync("(The client said goodbye.)");
+            await server.WaitForOutputAsync("(Le client a dit au revoir.)");
             // As over TCP, the client shows the goodbye and asks again; the server's empty datagram then ends it.
-            await client.WaitForOutputAsync("S> Goodbye!\nC> ");
+            await client.WaitForOutputAsync("S> Au revoir !\nC> ");
             await client.WriteLineAsync(string.Empty);
             Assert.Equal(0, await client.WaitForExitAsync());
             Assert.Equal(
-                $"Connexion établie avec le serveur.\nS> {MarcelGreeting}\nC> S> salut\nC> S> Goodbye!\nC> Connexion interrompue.\n",
+                $"Connexion établie avec le serveur.\nS> {Greeting}\nC> S> salut\nC> S> Au revoir !\nC> Connexion interrompue.\n",
                 client.Output);
         }
     }
@@ -53,13 +55,13 @@ public class DatagramSampleTests
         await client.WriteLineAsync("bonjour");
         await server.WaitForOutputAsync("Client connecté, adresse IP 127.0.0.1, port ");
         await server.WaitForOutputAsync("C> bonjour\nS> ");
-        await client.WaitForOutputAsync($"S> {SampleGreeting}\n");
+        await client.WaitForOutputAsync($"S> {Greeting}\n");
         await server.WriteLineAsync("salut");
         await client.WaitForOutputAsync("S> salut\n");
         await client.WriteLineAsync("FIN");
         await server.WaitForOutputAsync("C> FIN\nConnexion interrompue.\n<R>ecommencer <T>erminer ? ");
         Assert.Equal(0, await client.WaitForExitAsync()); // On the empty datagram after "Au revoir !".
-        Assert.EndsWith($"S> {SampleGreeting}\nS> salut\nS> Au revoir !\nConnection interrupted.\n", client.Output, StringComparison.Ordinal);
+        Assert.EndsWith($"S> {Greeting}\nS> salut\nS> Au revoir !\nConnection interrupted.\n", client.Output, StringComparison.Ordinal);
         await server.WriteLineAsync("T");
         Assert.Equal(0, await server.WaitForExitAsync());
     }
@@ -73,7 +75,7 @@ public class DatagramSampleTests
         await using PeerProcess server = StartServer(serverLanguage, port);
         await server.WaitForOutputAsync("Serveur prêt, en attente de requêtes...\n");
         await using PeerProcess client = StartClient(clientLanguage, port);
-        await client.WaitForOutputAsync($"Connexion établie avec le serveur.\nS> {SampleGreeting}\nC> ");
+        await client.WaitForOutputAsync($"Connexion établie avec le serveur.\nS> {Greeting}\nC> ");
         await client.WriteLineAsync("bonjour");
         await server.WaitForOutputAsync("C> bonjour\nS> ");
         await server.WriteLineAsync("salut");
@@ -99,14 +101,11 @@ public class DatagramSampleTests
 
     private static PeerProcess StartClient(string language, int port) => language == "python"
         ? PeerProcess.Start(ExternalProgram.Require("python3"), ["-u", SeedScript.OnPort("client_udp_py3.py", port)])
-        : StartSample("ClientElementaireUdp", port);
+        : SampleInteropTests.StartSample("ClientElementaireUdp", port);
 
     private static PeerProcess StartServer(string language, int port) => language == "python"
         ? PeerProcess.Start(ExternalProgram.Require("python3"), ["-u", SeedScript.OnPort("serveur_udp_py3.py", port)])
-        : StartSample("ServeurElementaireUdp", port);
-
-    private static PeerProcess StartSample(string name, int port) =>
-        PeerProcess.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, name + ".dll"), "127.0.0.1", Port(port)]);
+        : SampleInteropTests.StartSample("ServeurElementaireUdp", port);
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 }
