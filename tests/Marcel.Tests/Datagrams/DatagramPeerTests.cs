@@ -82,6 +82,22 @@ public class DatagramPeerTests
     }
 
     [Fact]
+    public async Task Silence_for_the_idle_timeout_ends_the_conversation_and_the_console_says_udp_has_no_hang_up()
+    {
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--udp", "--idle-timeout", "1");
+        await using (server)
+        {
+            using var peer = UdpPeer.To(port);
+            await peer.SendAsync("bonjour\n");
+            Assert.StartsWith("You are connected", await peer.ReceiveTextAsync(), StringComparison.Ordinal);
+            // The clock here is the real one (a whole process): one second, awaited through the console line it prints.
+            await server.WaitForOutputAsync("(The client sent nothing for 1 s; UDP has no hang-up, so silence ends the conversation.)");
+            Assert.Equal("Goodbye!\n", await peer.ReceiveTextAsync());
+            Assert.Empty(await peer.ReceiveAsync());
+        }
+    }
+
+    [Fact]
     public async Task A_port_nobody_listens_on_is_reported_as_no_server_not_a_hang()
     {
         int port = UdpPeer.UnusedPort();
