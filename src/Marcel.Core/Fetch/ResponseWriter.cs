@@ -145,6 +145,8 @@ internal sealed class ResponseWriter(FetchOptions options, FetchOutput output, b
 
             progress?.Report(Received);
         }
+
+        progress?.Complete();
     }
 
     private async Task<int> ReadAsync(Stream body)

@@ -36,17 +36,28 @@ internal static class FetchProcess
     }
 
     /// <summary>Starts it on a pseudo-terminal (stdin, stdout and stderr all a tty), through util-linux's script.</summary>
-    public static PeerProcess StartOnTerminal(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static PeerProcess StartOnTerminal(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        StartOnTerminal(environment, stdoutFile: null, arguments);
+
+    /// <summary>
+    /// As <see cref="StartOnTerminal(IReadOnlyDictionary{string, string}?, string[])"/>, with stdout redirected by the
+    /// shell to <paramref name="stdoutFile"/> when given (stdin and stderr stay the terminal).
+    /// </summary>
+    public static PeerProcess StartOnTerminal(IReadOnlyDictionary<string, string>? environment, string? stdoutFile, params string[] arguments)
     {
         string script = ExternalProgram.Require("script");
         string dll = Path.Combine(AppContext.BaseDirectory, "marcel.dll");
-        string command = string.Join(' ', new[] { "dotnet", dll, "fetch" }.Concat(arguments).Select(Quote));
+        // exec: marcel itself, not a shell waiting for it, is the terminal's foreground process (Ctrl-C reaches it alone).
+        string command = "exec " + string.Join(' ', new[] { "dotnet", dll, "fetch" }.Concat(arguments).Select(Quote))
+            + (stdoutFile is null ? string.Empty : " > " + Quote(stdoutFile));
         return PeerProcess.Start(script, ["-qfec", command, "/dev/null"], Environment(environment));
     }
 
-    public static async Task<FetchRun> RunOnTerminalAsync(params string[] arguments)
+    public static Task<FetchRun> RunOnTerminalAsync(params string[] arguments) => RunOnTerminalAsync(stdoutFile: null, arguments);
+
+    public static async Task<FetchRun> RunOnTerminalAsync(string? stdoutFile, params string[] arguments)
     {
-        await using PeerProcess process = StartOnTerminal(null, arguments);
+        await using PeerProcess process = StartOnTerminal(null, stdoutFile, arguments);
         int code = await process.WaitForExitAsync();
         return new FetchRun(code, process.Output, process.Error);
     }
