@@ -12,12 +12,11 @@ public class TerminalTests
     [Fact]
     public async Task In_a_terminal_a_message_arriving_while_typing_is_printed_above_the_half_typed_line()
     {
-        string script = ExternalProgram.Require("script");
         (PeerProcess server, int port) = await MarcelCli.ServeAsync();
         await using (server)
         {
             string command = $"dotnet {Path.Combine(AppContext.BaseDirectory, "marcel.dll")} connect 127.0.0.1 {port.ToString(CultureInfo.InvariantCulture)}";
-            await using PeerProcess terminal = PeerProcess.Start(script, ["-qfec", command, "/dev/null"]);
+            await using PeerProcess terminal = PseudoTerminal.Start(command);
             await terminal.WaitForOutputAsync("S> You are connected to the Marcel server. Send your messages.");
             await terminal.WaitForOutputAsync("C> ");
 
@@ -45,11 +44,10 @@ public class TerminalTests
     [Fact]
     public async Task A_pasted_100000_character_line_is_drawn_without_a_redraw_per_key_and_is_refused_over_max_line()
     {
-        string script = ExternalProgram.Require("script");
         (PeerProcess server, int port) = await MarcelCli.ServeAsync();
         await using (server)
         {
-            await using PeerProcess terminal = PeerProcess.Start(script, ["-qfec", Connect(port), "/dev/null"]);
+            await using PeerProcess terminal = PseudoTerminal.Start(Connect(port));
             await terminal.WaitForOutputAsync("C> ");
 
             string paste = new('x', 100_000);
@@ -76,11 +74,10 @@ public class TerminalTests
     [Fact]
     public async Task Ctrl_D_half_closes_so_the_server_says_goodbye_at_once()
     {
-        string script = ExternalProgram.Require("script");
         (PeerProcess server, int port) = await MarcelCli.ServeAsync("--keep-open");
         await using (server)
         {
-            await using PeerProcess terminal = PeerProcess.Start(script, ["-qfec", Connect(port) + " --wait 120", "/dev/null"]);
+            await using PeerProcess terminal = PseudoTerminal.Start(Connect(port) + " --wait 120");
             await terminal.WaitForOutputAsync("C> ");
             await terminal.WriteAsync("hi\r");
             await server.WaitForOutputAsync("C> hi\n");

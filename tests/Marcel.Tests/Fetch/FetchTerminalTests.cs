@@ -89,7 +89,7 @@ public sealed class FetchTerminalTests(FetchPeers peers) : IClassFixture<FetchPe
         {
             string file = Path.Combine(directory, "large.bin");
 
-            FetchRun run = await FetchProcess.RunOnTerminalAsync(file, Nginx.Url("/large.bin"));
+            FetchRun run = await FetchProcess.RunOnTerminalToFileAsync(file, Nginx.Url("/large.bin"));
 
             Assert.Equal(0, run.ExitCode);
             AssertFinalMeter(run.Stdout, "stdout");

@@ -43,19 +43,20 @@ internal static class FetchProcess
     /// As <see cref="StartOnTerminal(IReadOnlyDictionary{string, string}?, string[])"/>, with stdout redirected by the
     /// shell to <paramref name="stdoutFile"/> when given (stdin and stderr stay the terminal).
     /// </summary>
-    public static PeerProcess StartOnTerminal(IReadOnlyDictionary<string, string>? environment, string? stdoutFile, params string[] arguments)
+    private static PeerProcess StartOnTerminal(IReadOnlyDictionary<string, string>? environment, string? stdoutFile, string[] arguments)
     {
-        string script = ExternalProgram.Require("script");
         string dll = Path.Combine(AppContext.BaseDirectory, "marcel.dll");
-        // exec: marcel itself, not a shell waiting for it, is the terminal's foreground process (Ctrl-C reaches it alone).
-        string command = "exec " + string.Join(' ', new[] { "dotnet", dll, "fetch" }.Concat(arguments).Select(Quote))
+        string command = string.Join(' ', new[] { "dotnet", dll, "fetch" }.Concat(arguments).Select(Quote))
             + (stdoutFile is null ? string.Empty : " > " + Quote(stdoutFile));
-        return PeerProcess.Start(script, ["-qfec", command, "/dev/null"], Environment(environment));
+        return PseudoTerminal.Start(command, Environment(environment));
     }
 
     public static Task<FetchRun> RunOnTerminalAsync(params string[] arguments) => RunOnTerminalAsync(stdoutFile: null, arguments);
 
-    public static async Task<FetchRun> RunOnTerminalAsync(string? stdoutFile, params string[] arguments)
+    /// <summary>On a terminal with stdout redirected by the shell to <paramref name="stdoutFile"/>, as <c>marcel fetch URL &gt; file</c> typed there.</summary>
+    public static Task<FetchRun> RunOnTerminalToFileAsync(string stdoutFile, params string[] arguments) => RunOnTerminalAsync(stdoutFile, arguments);
+
+    private static async Task<FetchRun> RunOnTerminalAsync(string? stdoutFile, string[] arguments)
     {
         await using PeerProcess process = StartOnTerminal(null, stdoutFile, arguments);
         int code = await process.WaitForExitAsync();
