@@ -17,14 +17,9 @@ public sealed class LineMemberContractTests : RoomMemberContractTests
         public async Task<IMemberPeer> JoinAsync()
         {
             (LineClient client, string name) = await room.JoinAsync();
-            // The welcome is queued just before the member takes its seat: wait for the seat.
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (true)
-            {
-                if (Room.Members.Snapshot().SingleOrDefault(m => m.Identity.Name == name) is { } member) return new TcpPeer(client, name, member);
-                if (clock.Elapsed > Timeouts.Step) throw new TimeoutException(name + " never took its seat");
-                await Task.Delay(5, TestContext.Current.CancellationToken);
-            }
+            // The welcome is queued just before the member takes its seat, and no event tells the seat: wait for it.
+            IRoomMember member = await Eventually.ValueAsync(() => Room.Members.Snapshot().SingleOrDefault(m => m.Identity.Name == name), () => name + " never took its seat");
+            return new TcpPeer(client, name, member);
         }
 
         public ValueTask DisposeAsync() => room.DisposeAsync();

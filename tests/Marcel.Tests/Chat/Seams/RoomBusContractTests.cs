@@ -28,7 +28,8 @@ public abstract class RoomBusContractTests
             var said = MemberSaid.Line(Member("a", buses[0].Node), "hello");
             buses[0].Publish(said);
             Assert.Equal([said], sink.Events);
-            await Task.Delay(50, TestContext.Current.CancellationToken); // A remote bus must not deliver it again when it comes back.
+            // A deliberate wait for what must not come: a remote bus must not deliver it again when it comes back.
+            await Task.Delay(50, TestContext.Current.CancellationToken);
             Assert.Single(sink.Events);
         }
         finally
@@ -63,6 +64,7 @@ public abstract class RoomBusContractTests
                 }
             }
 
+            // A deliberate wait for what must not come: no event is delivered twice after the last one arrived.
             await Task.Delay(50, TestContext.Current.CancellationToken);
             Assert.All(sinks, s => Assert.Equal(nodes * perNode, s.Events.Count));
         }
@@ -99,18 +101,31 @@ public abstract class RoomBusContractTests
     protected sealed class RecordingSink : IRoomEventSink
     {
         private readonly ConcurrentQueue<RoomEvent> _events = new();
+        private readonly SemaphoreSlim _delivered = new(0);
 
         public IReadOnlyList<RoomEvent> Events => [.. _events];
 
-        public void Deliver(RoomEvent roomEvent) => _events.Enqueue(roomEvent);
+        public void Deliver(RoomEvent roomEvent)
+        {
+            _events.Enqueue(roomEvent);
+            _delivered.Release();
+        }
 
+        /// <summary>Waits for <paramref name="count"/> deliveries in all, woken by each one (no polling).</summary>
         public async Task WaitForCountAsync(int count, TimeSpan bound)
         {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (_events.Count < count)
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            limit.CancelAfter(bound);
+            try
             {
-                if (clock.Elapsed > bound) Assert.Fail($"{_events.Count} of {count} events arrived");
-                await Task.Delay(10, TestContext.Current.CancellationToken);
+                while (_events.Count < count)
+                {
+                    await _delivered.WaitAsync(limit.Token);
+                }
+            }
+            catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+            {
+                Assert.Fail($"{_events.Count} of {count} events arrived");
             }
         }
     }

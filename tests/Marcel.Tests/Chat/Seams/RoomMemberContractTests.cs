@@ -60,7 +60,7 @@ public abstract class RoomMemberContractTests
 
         if (peer.Member is QueuedMember queued)
         {
-            await WaitUntilAsync(() => queued.QueuedBytes == 0);
+            await Support.Eventually.TrueAsync(() => queued.QueuedBytes == 0);
         }
     }
 
@@ -104,16 +104,6 @@ public abstract class RoomMemberContractTests
         do answer = await a.ReadLineAsync() ?? throw new InvalidOperationException("closed");
         while (!answer.StartsWith("You are now", StringComparison.Ordinal));
         Assert.Equal("Zoe", room.Room.Members.Find(a.Member.Identity.Id)?.Identity.Name);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > Support.Timeouts.Step) Assert.Fail("timed out");
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
     }
 }
 
