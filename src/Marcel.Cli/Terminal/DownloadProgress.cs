@@ -22,7 +22,13 @@ internal sealed class DownloadProgress(string name) : IFetchProgress
 
     public void Start(long? total)
     {
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error),
+            // Spectre judges interactivity by stdout too, and drew nothing with stdout redirected; the CLI creates this
+            // bar only when stderr is a terminal, which is all it needs.
+            Interactive = InteractionSupport.Yes,
+        });
         _render = console.Progress()
             .AutoClear(false)
             .Columns(

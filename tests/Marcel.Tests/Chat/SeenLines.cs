@@ -1,3 +1,5 @@
+using Marcel.Tests.Support;
+
 namespace Marcel.Tests.Chat;
 
 /// <summary>
