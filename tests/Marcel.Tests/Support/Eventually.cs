@@ -22,13 +22,4 @@ internal static class Eventually
             await Task.Delay(Interval, TestContext.Current.CancellationToken);
         }
     }
-
-    /// <summary>Returns the first non-null value of <paramref name="probe"/>; fails the test after <see cref="Timeouts.Step"/>.</summary>
-    public static async Task<T> ValueAsync<T>(Func<T?> probe, Func<string> describe)
-        where T : class
-    {
-        T? value = null;
-        await TrueAsync(() => (value = probe()) is not null, describe);
-        return value!;
-    }
 }

@@ -17,9 +17,7 @@ public sealed class LineMemberContractTests : RoomMemberContractTests
         public async Task<IMemberPeer> JoinAsync()
         {
             (LineClient client, string name) = await room.JoinAsync();
-            // The welcome is queued just before the member takes its seat, and no event tells the seat: wait for it.
-            IRoomMember member = await Eventually.ValueAsync(() => Room.Members.Snapshot().SingleOrDefault(m => m.Identity.Name == name), () => name + " never took its seat");
-            return new TcpPeer(client, name, member);
+            return new TcpPeer(client, name, await SeatedAsync(Room, name, client.SendLineAsync, client.ReadLineAsync));
         }
 
         public ValueTask DisposeAsync() => room.DisposeAsync();
