@@ -127,9 +127,3 @@ public abstract class RoomBusContractTests
 
     protected static MemberIdentity Member(string id, string node) => new(node + "/" + id, id, MemberKinds.Tcp, node, null);
 }
-
-/// <summary>The bus contract, on the in-process bus (linked buses stand for servers in one process).</summary>
-public sealed class InProcessRoomBusContractTests : RoomBusContractTests
-{
-    protected override Task<IReadOnlyList<IRoomBus>> CreateLinkedAsync(int nodes) => Task.FromResult<IReadOnlyList<IRoomBus>>(InProcessRoomBus.Linked(nodes));
-}

@@ -29,7 +29,7 @@ public class HelpTests
             string receivedPath = Path.ChangeExtension(approvedPath, ".received.txt");
             await File.WriteAllTextAsync(receivedPath, received, TestContext.Current.CancellationToken);
             Assert.Fail($"The help of 'marcel {command}' ({language}) changed. If the change is wanted, run "
-                + $"tests/Marcel.Tests/Cli/approve.sh (it copies\n  {receivedPath}\nover tests/Marcel.Tests/Cli/Approved/{command}.{language}.txt)."
+                + $"tests/Marcel.Integration.Tests/Cli/approve.sh (it copies\n  {receivedPath}\nover tests/Marcel.Integration.Tests/Cli/Approved/{command}.{language}.txt)."
                 + $"\n--- received:\n{received}");
         }
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Accepts the help texts that the last failing help test received: copies each Cli/Approved/*.received.txt from the
 # test output over the approved file beside this script. Read `git diff` afterwards: those texts are what users see.
-#   dotnet test --project tests/Marcel.Tests -- --filter-class Marcel.Tests.Cli.HelpTests; tests/Marcel.Tests/Cli/approve.sh
+#   dotnet test --project tests/Marcel.Integration.Tests -- --filter-class Marcel.Tests.Cli.HelpTests; tests/Marcel.Integration.Tests/Cli/approve.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 shopt -s nullglob
