@@ -30,6 +30,9 @@ internal sealed record Options
     /// <summary>Whether relayed lines carry a <c>&lt;name&gt; </c> prefix (ncat, marcel) or none (the C floor broker).</summary>
     public bool Prefixed { get; init; } = true;
 
+    /// <summary>Load mode: clients are datagram peers (<c>--transport udp</c>: one line per datagram, a UDP room) instead of TCP connections.</summary>
+    public bool Udp { get; init; }
+
     public static Options Parse(string[] args)
     {
         var o = new Options { Mode = args.Length > 0 ? args[0] : "" };
@@ -50,6 +53,7 @@ internal sealed record Options
                 "--rounds" => o with { Rounds = Int(v) },
                 "--warmup" => o with { Warmup = double.Parse(v, CultureInfo.InvariantCulture) },
                 "--prefix" => o with { Prefixed = v != "none" },
+                "--transport" => o with { Udp = v switch { "udp" => true, "tcp" => false, _ => throw new ArgumentException("--transport tcp|udp") } },
                 "--hold" => o with { Hold = double.Parse(v, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException("unknown option " + args[i]),
             };
