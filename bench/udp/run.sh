@@ -7,8 +7,9 @@
 # 2. Fan-out: N members, K of them saying paced lines, through bench/chat's generator (ChatLoad): marcel's CPU per
 #    delivered datagram in a UDP room beside its CPU per delivered line in a TCP room, same generator, same scenarios.
 # Usage: bench/udp/run.sh [SECONDS=5] [PAYLOAD=64]      (SECONDS_PER=3: seconds of sending per fan-out scenario)
-# MARCEL=path uses that marcel instead of publishing one; BASELINE=path adds rows for another marcel binary (a
-# before/after comparison in one run). CPU is user+system time from /proc/PID/stat.
+# ROUNDS=3: ping-pong rounds (the servers interleaved; each row shows its median round, so a burst of load elsewhere
+# on a shared machine hits every server alike). MARCEL=path uses that marcel instead of publishing one; BASELINE=path
+# adds rows for another marcel binary (before/after in one run). CPU is user+system time from /proc/PID/stat.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-5}; size=${2:-64}; per=${SECONDS_PER:-3}
@@ -27,18 +28,17 @@ bound() { # proto port: waits until something listens there
 }
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
-pingpong() { # name mode hops command... (PORT and ECHO in the command are replaced)
-  local name=$1 mode=$2 hops=$3; shift 3
+pingpong() { # mode command... (PORT and ECHO in the command are replaced): prints "round-trips/s lost server-CPU-ms"
+  local mode=$1; shift
   local port echo; port=$(free_port); echo=$(free_port)
   local cmd=("${@//PORT/$port}"); cmd=("${cmd[@]//ECHO/$echo}")
   "${cmd[@]}" </dev/null >/dev/null 2>&1 & local pid=$!
-  bound u "$port" || { echo "| $name | did not start | | | |"; stop $pid; return; }
+  bound u "$port" || { echo "0 0 0"; stop $pid; return; }
   local before; before=$(cpu_ms $pid)
   read -r rate lost < <(python3 bench/udp/pingpong.py "$mode" "$port" "$seconds" "$size" "$echo")
   local after; after=$(cpu_ms $pid)
   stop $pid
-  printf '| %s | %s | %s | %s | %s |\n' "$name" "$rate" "$((rate * hops))" "$lost" \
-    "$(awk -v c=$((after-before)) -v r="$rate" -v h="$hops" -v s="$seconds" 'BEGIN{ if (r > 0) printf "%.1f", c*1000/(r*h*s); else print "-" }')"
+  echo "$rate $lost $((after - before))"
 }
 
 fanout() { # transport marcel-binary generator-arguments...: prints the generator's RESULT line
@@ -57,14 +57,33 @@ echo "Datagrams on loopback, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg
 echo
 echo "Ping-pong: ${size}-byte payload, one client, ${seconds} s per server"
 echo
-echo "| server | round trips/s | server deliveries/s | lost | server CPU µs/delivery |"
-echo "|---|---:|---:|---:|---:|"
-pingpong "socat (echo through cat)" echo 1 socat UDP-LISTEN:PORT,bind=127.0.0.1 EXEC:cat
-pingpong "ncat -u (echo through cat)" echo 1 ncat -u -l 127.0.0.1 PORT -e /bin/cat
-pingpong "socat (relay to an echo peer)" forward 2 socat UDP-LISTEN:PORT,bind=127.0.0.1 UDP:127.0.0.1:ECHO
-[ -n "${BASELINE:-}" ] && pingpong "marcel, baseline (room, relay to an echo member)" room 2 "$BASELINE" serve --chat --udp --host 127.0.0.1 --port PORT
-pingpong "marcel serve --chat --udp (room, relay to an echo member)" room 2 "$MARCEL" serve --chat --udp --host 127.0.0.1 --port PORT
-
+echo "| server | hops | round trips/s | ÷ socat (echo) | server deliveries/s | lost | server CPU µs/delivery |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+names=("socat (echo through cat)" "ncat -u (echo through cat)" "socat (relay to an echo peer)")
+modes=(echo echo forward); hops=(1 1 2)
+cmds=("socat UDP-LISTEN:PORT,bind=127.0.0.1 EXEC:cat" "ncat -u -l 127.0.0.1 PORT -e /bin/cat" "socat UDP-LISTEN:PORT,bind=127.0.0.1 UDP:127.0.0.1:ECHO")
+if [ -n "${BASELINE:-}" ]; then
+  names+=("marcel, baseline (room, relay to an echo member)"); modes+=(room); hops+=(2)
+  cmds+=("$BASELINE serve --chat --udp --host 127.0.0.1 --port PORT")
+fi
+names+=("marcel serve --chat --udp (room, relay to an echo member)"); modes+=(room); hops+=(2)
+cmds+=("$MARCEL serve --chat --udp --host 127.0.0.1 --port PORT")
+# The machine may be shared: every server runs ROUNDS times, interleaved, and each row shows its median round.
+: > "$out/pingpong.txt"
+for round in $(seq "${ROUNDS:-3}"); do
+  for i in "${!names[@]}"; do
+    read -ra cmd <<<"${cmds[$i]}"
+    echo "$i $(pingpong "${modes[$i]}" "${cmd[@]}")" >> "$out/pingpong.txt"
+  done
+done
+socat_rate=$(awk '$1 == 0 {print $2}' "$out/pingpong.txt" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+for i in "${!names[@]}"; do
+  awk -v i="$i" '$1 == i' "$out/pingpong.txt" | sort -k2,2n | awk -v name="${names[$i]}" -v h="${hops[$i]}" -v s="$seconds" -v base="$socat_rate" '
+    { rate[NR]=$2; lost+=$3; cpu[NR]=$4 }
+    END { m=int((NR+1)/2); r=rate[m];
+          printf "| %s | %d | %d | %s | %d | %d | %s |\n", name, h, r, (base > 0 ? sprintf("%.2f", r/base) : "-"), r*h, lost,
+                 (r > 0 ? sprintf("%.1f", cpu[m]*1000/(r*h*s)) : "-") }'
+done
 echo
 echo "Fan-out: marcel's CPU per delivered line (TCP room) and per delivered datagram (UDP room), ${per} s per scenario"
 echo

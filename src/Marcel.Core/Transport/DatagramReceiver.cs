@@ -20,6 +20,7 @@ public sealed class DatagramReceiver : IAsyncDisposable
     {
         Sockets = sockets ?? throw new ArgumentNullException(nameof(sockets));
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
+        Stopping = _stopping.Token; // Kept: still readable (and cancelled) once the receiver is disposed.
     }
 
     /// <summary>The sockets received on.</summary>
@@ -29,7 +30,7 @@ public sealed class DatagramReceiver : IAsyncDisposable
     public IReadOnlyList<IPEndPoint> BoundEndPoints => Sockets.Select(s => s.LocalEndPoint).ToArray();
 
     /// <summary>Fires when the receiver stops: for the handler's own sends and waits.</summary>
-    public CancellationToken Stopping => _stopping.Token;
+    public CancellationToken Stopping { get; }
 
     /// <summary>Starts one receive loop per socket (once, after the handler is ready to be called).</summary>
     public void Start()
@@ -56,7 +57,7 @@ public sealed class DatagramReceiver : IAsyncDisposable
     private async Task ReceiveLoopAsync(DatagramSocket socket)
     {
         await Task.Yield(); // Off the starting thread: Start returns at once.
-        CancellationToken stopping = _stopping.Token;
+        CancellationToken stopping = Stopping;
         try
         {
             while (true)

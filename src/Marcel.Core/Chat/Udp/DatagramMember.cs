@@ -37,59 +37,25 @@ internal sealed class DatagramMember : QueuedMember
     public bool TryLeave() => Interlocked.Exchange(ref _gone, 1) == 0;
 
     /// <summary>
-    /// Sends the batch's messages (each whole lines, within the largest datagram), joining consecutive ones into one
-    /// datagram while they fit: a member the room got ahead of catches up in few datagrams, as a TCP member's queued
-    /// lines leave in one write, and a member that keeps up still gets each line as soon as it is said. A lost
-    /// datagram then loses the lines it held together; at most once either way. Only once the peer has shown it
-    /// receives: before, each message goes alone, so the welcome fits the amplification limit by itself.
+    /// Sends the batch as <see cref="DatagramBatch"/> joins it: consecutive lines share a datagram while they fit, so a
+    /// lost datagram loses the lines it held together (at most once either way), and a member that keeps up still gets
+    /// each line as soon as it is said. Joined only once the peer has shown it receives: before, each message goes
+    /// alone, so the welcome fits the amplification limit by itself.
     /// </summary>
     protected override async ValueTask WriteAsync(ReadOnlyMemory<EncodedEvent> batch)
     {
         if (batch.Length == 1 && batch.Span[0].MessageEnds.Length == 1)
         {
-            await Sender.SendAsync(batch.Span[0].Bytes[..batch.Span[0].MessageEnds.Span[0]], CancellationToken.None); // The usual case: one line, one datagram.
+            // The usual case, one line and one datagram, without the lists.
+            await Sender.SendAsync(batch.Span[0].Bytes[..batch.Span[0].MessageEnds.Span[0]], CancellationToken.None);
             return;
         }
 
-        int max = Sender.Verified ? Sender.Socket.Options.MaxDatagramBytes : 0;
-        var messages = new List<ReadOnlyMemory<byte>>();
-        for (int i = 0; i < batch.Length; i++)
+        foreach (ReadOnlyMemory<byte> datagram in DatagramBatch.Datagrams(batch.Span, Sender.Verified ? Sender.Socket.Options.MaxDatagramBytes : 0))
         {
-            EncodedEvent encoded = batch.Span[i];
-            int start = 0;
-            foreach (int end in encoded.MessageEnds.Span)
-            {
-                messages.Add(encoded.Bytes[start..end]);
-                start = end;
-            }
-        }
-
-        for (int first = 0; first < messages.Count;)
-        {
-            int next = first + 1, length = messages[first].Length;
-            while (next < messages.Count && length + messages[next].Length <= max)
-            {
-                length += messages[next++].Length;
-            }
-
             // At most once: a datagram the limit drops (or the system refuses) is lost, as UDP may lose any.
-            await Sender.SendAsync(next == first + 1 ? messages[first] : Join(messages, first, next, length), CancellationToken.None);
-            first = next;
+            await Sender.SendAsync(datagram, CancellationToken.None);
         }
-    }
-
-    /// <summary>A new array, never a reused one: the sender may hold the datagram until the peer shows it receives.</summary>
-    private static byte[] Join(List<ReadOnlyMemory<byte>> messages, int first, int next, int length)
-    {
-        byte[] datagram = new byte[length];
-        int at = 0;
-        for (int i = first; i < next; i++)
-        {
-            messages[i].Span.CopyTo(datagram.AsSpan(at));
-            at += messages[i].Length;
-        }
-
-        return datagram;
     }
 
     /// <inheritdoc />
