@@ -29,6 +29,8 @@ internal sealed record Options
     public double Hold { get; init; }
     /// <summary>Whether relayed lines carry a <c>&lt;name&gt; </c> prefix (ncat, marcel) or none (the C floor broker).</summary>
     public bool Prefixed { get; init; } = true;
+    /// <summary>The browser room's port (<c>--web</c>): clients join through its WebSocket instead of the TCP port; 0 for TCP.</summary>
+    public int WebSocketPort { get; init; }
 
     /// <summary>Load mode: clients are datagram peers (<c>--transport udp</c>: one line per datagram, a UDP room) instead of TCP connections.</summary>
     public bool Udp { get; init; }
@@ -54,6 +56,7 @@ internal sealed record Options
                 "--warmup" => o with { Warmup = double.Parse(v, CultureInfo.InvariantCulture) },
                 "--prefix" => o with { Prefixed = v != "none" },
                 "--transport" => o with { Udp = v switch { "udp" => true, "tcp" => false, _ => throw new ArgumentException("--transport tcp|udp") } },
+                "--ws" => o with { WebSocketPort = Int(v) },
                 "--hold" => o with { Hold = double.Parse(v, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException("unknown option " + args[i]),
             };
