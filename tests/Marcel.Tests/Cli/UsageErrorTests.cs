@@ -16,6 +16,7 @@ public class UsageErrorTests
     [InlineData("serve --chat --max-clients x", "marcel: --max-clients: 'x' is not a whole number.")]
     [InlineData("serve --eol LF2", "marcel: --eol: 'LF2' is not lf, crlf or none.")]
     [InlineData("fetch -m abc http://localhost/", "marcel: --max-time: 'abc' is not a number (such as 2.5).")]
+    [InlineData("fetch -C abc http://localhost/", "marcel: --continue-at: 'abc' is not a byte offset (0 or more) or - (from the output file's size).")]
     [InlineData("connect -w soon", "marcel: --timeout: 'soon' is not a number")]
     [InlineData("fetch -Z", "marcel: unknown option '-Z'")]
     [InlineData("fetch -Q http://localhost/", "marcel: unknown option '-Q'")]

@@ -70,8 +70,7 @@ public class ServerTerminalTests
 
     private static PeerProcess StartOnTerminal(params string[] extra)
     {
-        string script = ExternalProgram.Require("script");
         string command = string.Join(' ', ["dotnet", Path.Combine(AppContext.BaseDirectory, "marcel.dll"), "serve", "--host", "127.0.0.1", "--port", "0", .. extra]);
-        return PeerProcess.Start(script, ["-qfec", command, "/dev/null"]);
+        return PseudoTerminal.Start(command);
     }
 }

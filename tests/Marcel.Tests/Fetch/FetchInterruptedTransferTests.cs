@@ -55,6 +55,25 @@ public sealed class FetchInterruptedTransferTests : IAsyncLifetime
         Assert.Empty(Directory.GetFileSystemEntries(_directory));
     }
 
+    [Fact]
+    public async Task After_Ctrl_C_on_a_terminal_the_bar_shows_what_was_received_not_the_total()
+    {
+        string file = Path.Combine(_directory, "big.bin");
+        await using PeerProcess fetch = FetchProcess.StartOnTerminal(null, "-o", file, _nginx.Url("/slow/big.bin"));
+        // The bar is drawn once the body starts: the download is running.
+        await fetch.WaitForOutputAsync("big.bin ");
+
+        await fetch.WriteAsync("\u0003");
+
+        Assert.Equal(130, await fetch.WaitForExitAsync());
+        string screen = fetch.Output;
+        string last = screen[screen.LastIndexOf("big.bin ", StringComparison.Ordinal)..];
+        // 8 MiB announced; at 64 KiB/s only a part came, and that part is what the last line says, with its time and speed.
+        Assert.DoesNotContain("8.0 MiB", last, StringComparison.Ordinal);
+        Assert.DoesNotContain("100%", last, StringComparison.Ordinal);
+        Assert.Matches(@"[\d.]+ [KM]iB [\d.]+ [KM]iB/s on average in [\d.]+ s", last);
+    }
+
     /// <summary>Starts the slow download and returns once its response head has arrived (-v shows it).</summary>
     private async Task<PeerProcess> StartTransferAsync(params string[] arguments)
     {

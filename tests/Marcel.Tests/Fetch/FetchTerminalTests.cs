@@ -72,13 +72,40 @@ public sealed class FetchTerminalTests(FetchPeers peers) : IClassFixture<FetchPe
             FetchRun run = await FetchProcess.RunOnTerminalAsync("-o", file, Nginx.Url("/large.bin"));
 
             Assert.Equal(0, run.ExitCode);
-            Assert.Contains("large.bin", run.Stdout, StringComparison.Ordinal);
-            Assert.Contains("100%", run.Stdout, StringComparison.Ordinal);
+            AssertFinalMeter(run.Stdout, "large.bin");
             Assert.Equal(FetchPeers.LargeSize, new FileInfo(file).Length);
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task With_stdout_redirected_the_progress_bar_is_on_the_terminal_and_the_file_gets_the_body_alone()
+    {
+        string directory = Directory.CreateTempSubdirectory("marcel-fetch-").FullName;
+        try
+        {
+            string file = Path.Combine(directory, "large.bin");
+
+            FetchRun run = await FetchProcess.RunOnTerminalToFileAsync(file, Nginx.Url("/large.bin"));
+
+            Assert.Equal(0, run.ExitCode);
+            AssertFinalMeter(run.Stdout, "stdout");
+            Assert.Equal(peers.LargeHash, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken))));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>curl's final meter: the whole size received (24 MiB), the total time and the average speed.</summary>
+    private static void AssertFinalMeter(string screen, string name)
+    {
+        string last = screen[screen.LastIndexOf(name, StringComparison.Ordinal)..];
+        Assert.Contains("100%", last, StringComparison.Ordinal);
+        Assert.Matches(@"24\.0 MiB [\d.]+ [KMG]iB/s on average in [\d.]+ s", last);
     }
 }

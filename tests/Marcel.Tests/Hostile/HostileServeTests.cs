@@ -152,6 +152,7 @@ public class HostileServeTests
             {
                 await slow.SendAsync(c.ToString());
                 await server.WaitForOutputAsync($"C> {c}\n");
+                // Pacing, not synchronisation: the slowloris is the subject, one byte a second as a real one sends.
                 await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
             }
 

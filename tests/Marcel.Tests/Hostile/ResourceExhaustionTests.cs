@@ -73,6 +73,10 @@ public class ResourceExhaustionTests
 
     private static int Descriptors(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
 
+    /// <summary>
+    /// Waits for the server's descriptors (/proc/PID/fd) to fall to <paramref name="atMost"/> and stay there for three
+    /// samples: another process's table announces nothing, and "settled" can only be seen over time.
+    /// </summary>
     private static async Task WaitForDescriptorsAsync(int pid, int atMost)
     {
         using CancellationTokenSource bound = new(Timeouts.Step);

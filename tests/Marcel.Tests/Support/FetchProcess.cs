@@ -36,17 +36,29 @@ internal static class FetchProcess
     }
 
     /// <summary>Starts it on a pseudo-terminal (stdin, stdout and stderr all a tty), through util-linux's script.</summary>
-    public static PeerProcess StartOnTerminal(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static PeerProcess StartOnTerminal(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        StartOnTerminal(environment, stdoutFile: null, arguments);
+
+    /// <summary>
+    /// As <see cref="StartOnTerminal(IReadOnlyDictionary{string, string}?, string[])"/>, with stdout redirected by the
+    /// shell to <paramref name="stdoutFile"/> when given (stdin and stderr stay the terminal).
+    /// </summary>
+    private static PeerProcess StartOnTerminal(IReadOnlyDictionary<string, string>? environment, string? stdoutFile, string[] arguments)
     {
-        string script = ExternalProgram.Require("script");
         string dll = Path.Combine(AppContext.BaseDirectory, "marcel.dll");
-        string command = string.Join(' ', new[] { "dotnet", dll, "fetch" }.Concat(arguments).Select(Quote));
-        return PeerProcess.Start(script, ["-qfec", command, "/dev/null"], Environment(environment));
+        string command = string.Join(' ', new[] { "dotnet", dll, "fetch" }.Concat(arguments).Select(Quote))
+            + (stdoutFile is null ? string.Empty : " > " + Quote(stdoutFile));
+        return PseudoTerminal.Start(command, Environment(environment));
     }
 
-    public static async Task<FetchRun> RunOnTerminalAsync(params string[] arguments)
+    public static Task<FetchRun> RunOnTerminalAsync(params string[] arguments) => RunOnTerminalAsync(stdoutFile: null, arguments);
+
+    /// <summary>On a terminal with stdout redirected by the shell to <paramref name="stdoutFile"/>, as <c>marcel fetch URL &gt; file</c> typed there.</summary>
+    public static Task<FetchRun> RunOnTerminalToFileAsync(string stdoutFile, params string[] arguments) => RunOnTerminalAsync(stdoutFile, arguments);
+
+    private static async Task<FetchRun> RunOnTerminalAsync(string? stdoutFile, string[] arguments)
     {
-        await using PeerProcess process = StartOnTerminal(null, arguments);
+        await using PeerProcess process = StartOnTerminal(null, stdoutFile, arguments);
         int code = await process.WaitForExitAsync();
         return new FetchRun(code, process.Output, process.Error);
     }

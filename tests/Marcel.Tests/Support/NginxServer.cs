@@ -94,6 +94,7 @@ internal sealed class NginxServer : IAsyncDisposable
             location /latin1/ { charset iso-8859-1; }
             location /cp1252/ { charset windows-1252; }
             location /slow/ { limit_rate 64k; }
+            location /norange/ { max_ranges 0; }
             location = /redirect { return 302 /hello.txt; }
             location = /chain { return 301 /redirect; }
             location = /loop { return 302 /loop; }

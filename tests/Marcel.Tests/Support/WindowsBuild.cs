@@ -69,9 +69,8 @@ internal sealed class WindowsBuild
     /// </summary>
     public PeerProcess StartInTerminal(params string[] arguments)
     {
-        string script = ExternalProgram.Require("script");
         string command = string.Join(' ', new[] { Wine, Exe }.Concat(arguments).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
-        return PeerProcess.Start(script, ["-qfec", command, "/dev/null"], WineVariables());
+        return PseudoTerminal.Start(command, WineVariables());
     }
 
     // Wine's debug output off, a private prefix, and no offer to install Mono or Gecko when the prefix is made.

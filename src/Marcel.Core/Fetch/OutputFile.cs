@@ -1,25 +1,27 @@
 namespace Marcel.Core.Fetch;
 
 /// <summary>
-/// A file that appears whole or not at all: bytes go to a hidden temporary file beside the target, renamed over it
-/// by <see cref="CommitAsync"/> (a rename within a directory is atomic); disposed without a commit, the temporary
-/// file is deleted. So a failed download never leaves a file that looks complete.
+/// The <c>-o</c> file. By default it appears whole or not at all: bytes go to a hidden temporary file beside the
+/// target, renamed over it by <see cref="CommitAsync"/> (a rename within a directory is atomic); disposed without a
+/// commit, the temporary file is deleted, so a failed download never leaves a file that looks complete. Two cases
+/// write in place instead: a device (<c>/dev/null</c>…), and a resumed download (<c>-C</c>), which must append to the
+/// bytes already there; a failure then leaves what arrived, for the next resume to continue from.
 /// </summary>
-internal sealed class AtomicFile : IAsyncDisposable
+internal sealed class OutputFile : IAsyncDisposable
 {
     private readonly string _target;
     private readonly string _temporary;
     private readonly FileStream _stream;
     private bool _committed;
 
-    public AtomicFile(string target)
+    public OutputFile(string target, bool append)
     {
         _target = Path.GetFullPath(target);
-        if (IsDevice(_target))
+        if (append || IsDevice(_target))
         {
-            // /dev/null, /dev/stdout, /dev/fd/N: a rename would replace the device node with a plain file.
+            // A device: a rename would replace the device node with a plain file.
             _temporary = _target;
-            _stream = new FileStream(_target, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+            _stream = new FileStream(_target, append ? FileMode.Append : FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
             _committed = true;
             return;
         }
