@@ -192,5 +192,5 @@ internal static class LoadRun
     private static bool AllAlive(Options o) => o.ServerPids.All(ServerStats.Alive);
 
     private static void Report(Options o, string fields) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT mode=load clients={o.Clients} senders={o.Senders} rate={o.Rate} batch={o.Batch} {fields}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT mode=load transport={(o.WebSocketPort > 0 ? "ws" : o.Udp ? "udp" : "tcp")} clients={o.Clients} senders={o.Senders} rate={o.Rate} batch={o.Batch} {fields}"));
 }
