@@ -14,8 +14,11 @@ namespace Marcel.Cli.Commands;
 /// </summary>
 internal static class DiscoveryStack
 {
-    /// <summary>How long <c>auto</c> waits for the system bus and Avahi: a local socket answers in milliseconds.</summary>
-    private static readonly TimeSpan ProbeBound = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long to wait for the system bus and Avahi. No bus fails at once (no socket); a bus answers in milliseconds,
+    /// but a loaded machine's first D-Bus call (JIT, authentication) took over a second in the tests.
+    /// </summary>
+    private static readonly TimeSpan ProbeBound = TimeSpan.FromSeconds(5);
 
     private static readonly Option<string> Mdns = WithChoices(new("--mdns")
     {
