@@ -32,4 +32,13 @@ internal sealed class LanHost(string ns, IPAddress address)
     /// <summary>Starts the real <c>marcel</c> inside the host with <c>XDG_CONFIG_HOME</c> set (where <c>--tls</c> keeps its certificate).</summary>
     public PeerProcess MarcelWithConfig(string configFolder, params string[] arguments) =>
         Start("env", ["XDG_CONFIG_HOME=" + configFolder, "DBUS_SYSTEM_BUS_ADDRESS=" + SystemBus, "dotnet", Path.Combine(AppContext.BaseDirectory, "marcel.dll"), .. arguments]);
+
+    /// <summary>Starts the real <c>marcel</c> inside the host on a pseudo-terminal (util-linux <c>script</c>): stdin, stdout and stderr a tty.</summary>
+    public PeerProcess MarcelOnTerminal(params string[] arguments)
+    {
+        string script = ExternalProgram.Require("script");
+        string command = string.Join(' ', new[] { "env", "DBUS_SYSTEM_BUS_ADDRESS=" + SystemBus, "dotnet", Path.Combine(AppContext.BaseDirectory, "marcel.dll") }
+            .Concat(arguments).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        return Start(script, "-qfec", command, "/dev/null");
+    }
 }
