@@ -186,7 +186,7 @@ internal sealed class AvahiAnnouncement : IAnnouncement
         {
             old = _candidate;
             _attempt++;
-            _candidate = next = $"{_announcement.InstanceName} ({_attempt})";
+            _candidate = next = MarcelService.NumberedName(_announcement.InstanceName, _attempt);
         }
 
         AvahiLog.Collision(_logger, old, next);
