@@ -101,7 +101,7 @@ internal static class ChatServe
 
         if (parse.GetValue(DatagramServe.Udp))
         {
-            return await DatagramServe.RunRoomAsync(parse, server, host, port, name, terminal, logging, signal.Token);
+            return await DatagramServe.RunRoomAsync(parse, server, host, port, name, terminal, console, logging, signal.Token);
         }
 
         TcpServerHost listener;
@@ -142,6 +142,7 @@ internal static class ChatServe
                     parse, Transports(listener.BoundEndPoints, datagrams?.BoundEndPoints), name, "chat", tls, page?.BoundEndPoints[0].Port, terminal, logging, signal.Token);
                 await using (announced)
                 {
+                    console.DatagramEndPoints = datagrams?.BoundEndPoints.Count ?? 0;
                     if (refused is null) await server.RunAsync([.. listener.BoundEndPoints, .. datagrams?.BoundEndPoints ?? []], signal.Token);
                 }
 

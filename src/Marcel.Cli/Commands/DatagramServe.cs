@@ -74,7 +74,8 @@ internal static class DatagramServe
 
     /// <summary><c>serve --chat --udp</c>: a room whose members are all datagram peers, until /quit, Ctrl-C or SIGTERM.</summary>
     public static async Task<int> RunRoomAsync(
-        ParseResult parse, ChatServer server, string host, int port, string name, ConsoleTerminal terminal, ILoggerFactory logging, CancellationToken stopping)
+        ParseResult parse, ChatServer server, string host, int port, string name, ConsoleTerminal terminal, ConsoleChatOperator console, ILoggerFactory logging,
+        CancellationToken stopping)
     {
         DatagramMembers members;
         try
@@ -94,6 +95,7 @@ internal static class DatagramServe
                 parse, [(MarcelService.UdpType, members.BoundEndPoints)], name, "chat", null, null, terminal, logging, stopping);
             await using (announced)
             {
+                console.DatagramEndPoints = members.BoundEndPoints.Count;
                 if (refused is null) await server.RunAsync(members.BoundEndPoints, stopping);
             }
 
@@ -142,7 +144,7 @@ internal static class DatagramServe
             return ExitCodes.Usage;
         }
 
-        var console = new ConsoleDialogueOperator(terminal, options.Lines.MaxLineBytes, idle);
+        var console = new ConsoleDialogueOperator(terminal, options.Lines.MaxLineBytes, idle) { OverUdp = true };
         ILogger logger = logging.CreateLogger<DialogueServer>();
         var server = new DialogueServer(options, console, logger);
         DatagramConversations clients;

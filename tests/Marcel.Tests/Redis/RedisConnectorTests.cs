@@ -68,17 +68,10 @@ public sealed class RedisConnectorTests
         await using IConnectionMultiplexer connection = await RedisConnector.ConnectAsync(At(redis.Port) with { StartSplit = true }, "marcel-test");
         Assert.False(connection.IsConnected);
 
-        var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // The subscription connection may come back before the interactive one, and IsConnected speaks of the latter.
-        connection.ConnectionRestored += (_, e) =>
-        {
-            if (e.ConnectionType == ConnectionType.Interactive)
-            {
-                restored.TrySetResult();
-            }
-        };
+        Task restored = RedisWatch.Restored(connection);
         await redis.RestartAsync();
-        await restored.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
+        await restored;
         Assert.True(connection.IsConnected);
     }
 }

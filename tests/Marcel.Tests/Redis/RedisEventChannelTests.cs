@@ -50,20 +50,45 @@ public sealed class RedisEventChannelTests
         await using RedisServer redis = await RedisServer.StartAsync();
         await using IConnectionMultiplexer a = await ConnectAsync(redis);
         var got = new ConcurrentQueue<string>();
-        await using RedisEventChannel channel = new(a, Channel, "me", 10, NullLogger.Instance, p => got.Enqueue(Encoding.UTF8.GetString(p.Span)));
+        var last = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using RedisEventChannel channel = new(a, Channel, "me", 10, NullLogger.Instance, p =>
+        {
+            got.Enqueue(Encoding.UTF8.GetString(p.Span));
+            if (got.Count == 2) last.TrySetResult();
+        });
         await channel.StartAsync();
 
         // The envelope of "other"'s event number 1, sent twice (as a replaying relay would), then number 2.
         static byte[] Envelope(long sequence, string text) =>
-            [5, .. "other"u8, 0, 0, 0, 0, 0, 0, 0, (byte)sequence, .. Encoding.UTF8.GetBytes(text)];
+            [RedisEventChannel.FormatVersion, 5, .. "other"u8, 0, 0, 0, 0, 0, 0, 0, (byte)sequence, .. Encoding.UTF8.GetBytes(text)];
         ISubscriber publisher = a.GetSubscriber();
         await publisher.PublishAsync(Channel, Envelope(1, "one"));
         await publisher.PublishAsync(Channel, Envelope(1, "one"));
         await publisher.PublishAsync(Channel, Envelope(2, "two"));
 
-        using CancellationTokenSource bound = new(Timeouts.Step);
-        while (got.Count < 2 || channel.Counts.Duplicates < 1) await Task.Delay(10, bound.Token);
+        // One connection's messages are handled in order: once "two" is in, the copy of "one" was seen and dropped.
+        await last.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
         Assert.Equal(["one", "two"], got);
+        Assert.Equal(1, channel.Counts.Duplicates);
+    }
+
+    [Fact]
+    public async Task An_envelope_of_another_bus_format_is_refused_not_half_read()
+    {
+        await using RedisServer redis = await RedisServer.StartAsync();
+        await using IConnectionMultiplexer a = await ConnectAsync(redis), b = await ConnectAsync(redis);
+        var got = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using RedisEventChannel channel = new(a, Channel, "me", 10, NullLogger.Instance, p => got.TrySetResult(Encoding.UTF8.GetString(p.Span)));
+        await using RedisEventChannel current = new(b, Channel, "other", 10, NullLogger.Instance, _ => { });
+        await channel.StartAsync();
+
+        // Format 1, before the version byte: [id length 12][12-character id][sequence][JSON].
+        await a.GetSubscriber().PublishAsync(Channel, (byte[])[12, .. "0123456789ab"u8, 0, 0, 0, 0, 0, 0, 0, 1, .. "{\"type\":\"said\"}"u8]);
+        Assert.True(current.TryPublish("from this version"u8));
+
+        // Handled in order: once the current envelope is in, the old one was refused.
+        Assert.Equal("from this version", await got.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken));
+        Assert.Equal(1, channel.ForeignFormat);
     }
 
     [Fact]
@@ -73,9 +98,9 @@ public sealed class RedisEventChannelTests
         await using IConnectionMultiplexer a = await ConnectAsync(redis);
         await using RedisEventChannel channel = new(a, Channel, "me", 10, NullLogger.Instance, _ => { });
         await channel.StartAsync();
+        Task lost = RedisWatch.Failed(a);
         await redis.KillAsync();
-        using CancellationTokenSource bound = new(Timeouts.Step);
-        while (a.IsConnected) await Task.Delay(10, bound.Token);
+        await lost;
 
         for (int i = 0; i < 1000; i++) Assert.False(channel.TryPublish("lost"u8));
         Assert.Equal(1000, channel.Counts.Dropped);

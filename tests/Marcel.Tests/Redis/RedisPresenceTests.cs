@@ -11,8 +11,10 @@ public sealed class RedisPresenceTests
     private static async Task<IConnectionMultiplexer> ConnectAsync(RedisServer redis) =>
         await RedisConnector.ConnectAsync(new RedisRoomOptions { Address = new RedisAddress("127.0.0.1", redis.Port, null, false) }, "marcel-test");
 
-    private static RedisPresence Node(IConnectionMultiplexer redis, string node) =>
-        new(redis, new RedisKeys("marcel:room:test:"), node, node + "-instance", Ttl);
+    private static readonly RedisKeys Keys = new("marcel:room:test:");
+
+    private static RedisPresence Node(IConnectionMultiplexer redis, string node, TimeSpan? ttl = null) =>
+        new(redis, Keys, node, node + "-instance", ttl ?? Ttl);
 
     [Fact]
     public async Task Two_nodes_claiming_the_same_names_at_once_get_each_name_once()
@@ -58,7 +60,10 @@ public sealed class RedisPresenceTests
     {
         await using RedisServer redis = await RedisServer.StartAsync();
         await using IConnectionMultiplexer connection = await ConnectAsync(redis);
-        RedisPresence dead = Node(connection, "dead"), b = Node(connection, "b"), c = Node(connection, "c");
+        // The dead node's heartbeat expires soon; b and c outlive the test.
+        RedisPresence dead = Node(connection, "dead"), b = Node(connection, "b", Timeouts.Process), c = Node(connection, "c", Timeouts.Process);
+        await using ConnectionMultiplexer admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port},allowAdmin=true");
+        Task expired = await RedisWatch.ExpiryAsync(admin, Keys.Node("dead").ToString());
         Assert.NotNull(await dead.TakeOverAsync(TimeSpan.Zero, TimeSpan.Zero, TestContext.Current.CancellationToken));
         Assert.True(await dead.ClaimAsync("dead/1", "Alice", "alice-payload"));
         Assert.True(await dead.ClaimAsync("dead/2", "Bob", "bob-payload"));
@@ -67,17 +72,9 @@ public sealed class RedisPresenceTests
         await c.BeatAsync();
 
         Assert.Empty(await b.ReapAsync()); // Alive still.
-        // The heartbeat's key expires in Redis's own time; wait for that, bounded.
-        using CancellationTokenSource bound = new(Timeouts.Step);
-        IReadOnlyList<(string Node, string[] Members)> fromB = [], fromC = [];
-        while (fromB.Count + fromC.Count == 0)
-        {
-            await Task.Delay(Ttl / 4, bound.Token);
-            await Task.WhenAll(b.BeatAsync(), c.BeatAsync()); // b and c stay alive; dead does not beat.
-            Task<IReadOnlyList<(string, string[])>> rb = b.ReapAsync(), rc = c.ReapAsync();
-            fromB = await rb;
-            fromC = await rc;
-        }
+        await expired; // In Redis's own time: the heartbeat's key is gone.
+        Task<IReadOnlyList<(string Node, string[] Members)>> rb = b.ReapAsync(), rc = c.ReapAsync();
+        IReadOnlyList<(string Node, string[] Members)> fromB = await rb, fromC = await rc;
 
         (string node, string[] members) = Assert.Single(fromB.Concat(fromC));
         Assert.Equal("dead", node);
@@ -97,10 +94,10 @@ public sealed class RedisPresenceTests
         Assert.True(await a.ClaimAsync("a/1", "Alice", "{}"));
         Assert.False((await a.BeatAsync()).Readded);
 
+        Task back = RedisWatch.Restored(connection);
         await redis.KillAsync();
         await redis.RestartAsync();
-        using CancellationTokenSource bound = new(Timeouts.Step);
-        while (!connection.IsConnected) await Task.Delay(50, bound.Token);
+        await back;
 
         Assert.True((await a.BeatAsync()).Readded);
         Assert.Empty(await a.RegisterAllAsync());

@@ -17,11 +17,14 @@ internal static class MarcelCli
         return (server, await ListeningPortAsync(server));
     }
 
-    /// <summary>Reads the port from the server's "Listening on 127.0.0.1:PORT" line.</summary>
-    public static async Task<int> ListeningPortAsync(PeerProcess server)
+    /// <summary>
+    /// Reads the port from the server's "Listening on 127.0.0.1:PORT" line; <paramref name="marker"/> is what stands
+    /// before the port (longer when the output names other addresses first, a Redis one for instance).
+    /// </summary>
+    public static async Task<int> ListeningPortAsync(PeerProcess server, string marker = "127.0.0.1:")
     {
-        string output = await server.WaitForOutputAsync("127.0.0.1:");
-        int at = output.IndexOf("127.0.0.1:", StringComparison.Ordinal) + "127.0.0.1:".Length;
+        string output = await server.WaitForOutputAsync(marker);
+        int at = output.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
         int end = at;
         while (end < output.Length && char.IsAsciiDigit(output[end])) end++;
         return int.Parse(output[at..end], System.Globalization.CultureInfo.InvariantCulture);

@@ -8,30 +8,35 @@ namespace Marcel.Tests.Support;
 internal sealed class RedisServer : IAsyncDisposable
 {
     private readonly string? _password;
+    private readonly (string Cert, string Key)? _tls;
     private PeerProcess? _process;
 
-    private RedisServer(int port, string? password)
+    private RedisServer(int port, string? password, (string Cert, string Key)? tls)
     {
         Port = port;
         _password = password;
+        _tls = tls;
     }
 
     public int Port { get; }
 
     /// <summary>The URL marcel's <c>--redis</c> takes.</summary>
-    public string Url => $"redis://127.0.0.1:{Port}";
+    public string Url => _tls is null ? $"redis://127.0.0.1:{Port}" : $"rediss://127.0.0.1:{Port}";
 
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>Starts a fresh redis-server; with <paramref name="password"/> it asks for it (<c>--requirepass</c>).</summary>
-    public static async Task<RedisServer> StartAsync(string? password = null)
+    /// <summary>
+    /// Starts a fresh redis-server; with <paramref name="password"/> it asks for it (<c>--requirepass</c>); with
+    /// <paramref name="tls"/> (PEM certificate and key) it speaks TLS only on <see cref="Port"/> (Debian's build has TLS).
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(string? password = null, (string Cert, string Key)? tls = null)
     {
         ExternalProgram.Require("redis-server");
         for (int attempt = 1; ; attempt++)
         {
             // redis-server cannot pick a port itself (port 0 means "no TCP"): take one that was free a moment ago,
             // and try another if someone took it meanwhile.
-            var server = new RedisServer(Loopback.FreePort(), password);
+            var server = new RedisServer(Loopback.FreePort(), password, tls);
             try
             {
                 await server.RestartAsync();
@@ -52,8 +57,12 @@ internal sealed class RedisServer : IAsyncDisposable
             await _process.DisposeAsync();
         }
 
-        List<string> arguments = ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "notice"];
+        string port = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        List<string> arguments = _tls is { } tls
+            ? ["--port", "0", "--tls-port", port, "--tls-cert-file", tls.Cert, "--tls-key-file", tls.Key, "--tls-auth-clients", "no"]
+            : ["--port", port];
+        arguments.AddRange(["--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "notice"]);
         if (_password is not null)
         {
             arguments.AddRange(["--requirepass", _password]);
