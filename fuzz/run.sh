@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Time-boxed AFL++ campaign against one SharpFuzz harness.
-#   fuzz/run.sh TARGET [DURATION]      TARGET: line | chat     DURATION: seconds, or 30m, 2h (default 10m)
+#   fuzz/run.sh TARGET [DURATION]      TARGET: line | chat | dns     DURATION: seconds, or 30m, 2h (default 10m)
 # Installs afl++ (apt) and SharpFuzz.CommandLine 2.3.0 (fuzz/.tools) when missing, builds the harness into
 # fuzz/out/TARGET, instruments that copy of Marcel.Core.dll, fuzzes from fuzz/corpus/TARGET, writes findings to
 # fuzz/findings/TARGET (ignored), then merges the new interesting inputs back into fuzz/corpus/TARGET (committed).
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-target=${1:?usage: fuzz/run.sh line|chat [DURATION]}
+target=${1:?usage: fuzz/run.sh line|chat|dns [DURATION]}
 duration=${2:-10m}
 case "$duration" in
   *h) seconds=$(( ${duration%h} * 3600 ));;

@@ -7,6 +7,7 @@ Dictionary<string, Action<byte[]>> targets = new(StringComparer.Ordinal)
 {
     ["line"] = LineFramingTarget.Run,
     ["chat"] = ChatCommandTarget.Run,
+    ["dns"] = DnsCodecTarget.Run,
 };
 
 if (args.Length == 0 || !targets.TryGetValue(args[0], out Action<byte[]>? target))

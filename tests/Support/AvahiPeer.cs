@@ -59,7 +59,17 @@ internal sealed class AvahiPeer : IAsyncDisposable
             "mkdir -p /run/avahi-daemon && mount -t tmpfs tmpfs /run/avahi-daemon && exec env DBUS_SYSTEM_BUS_ADDRESS=\"$0\" avahi-daemon -f \"$1\" --no-drop-root --no-chroot --no-rlimits",
             address, Path.Combine(folder, "avahi.conf"));
         var peer = new AvahiPeer(host, bus, daemon, address);
-        await daemon.WaitForErrorAsync("Server startup complete.");
+        try
+        {
+            await daemon.WaitForErrorAsync("Server startup complete.");
+        }
+        catch
+        {
+            await peer.DisposeAsync();
+            throw;
+        }
+
+        host.SystemBus = address;
         return peer;
     }
 
@@ -68,6 +78,7 @@ internal sealed class AvahiPeer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Host.SystemBus = LanHost.NoSystemBus;
         await _daemon.DisposeAsync();
         await _bus.DisposeAsync();
     }

@@ -21,6 +21,9 @@ internal static class BrowseCommand
     private static readonly Option<bool> Json = new("--json") { Description = DiscoveryStrings.BrowseJsonDescription };
     private static readonly Option<bool> Watch = new("--watch") { Description = DiscoveryStrings.BrowseWatchDescription };
 
+    /// <summary>What <c>browse</c> lists: Marcel over TCP and over datagrams.</summary>
+    private static readonly string[] AllTypes = [MarcelService.TcpType, MarcelService.UdpType];
+
     public static Command Create()
     {
         Wait.Validators.Add(r =>
@@ -28,44 +31,76 @@ internal static class BrowseCommand
             if (r.GetValueOrDefault<double>() is < 0.1 or > 3600 or double.NaN) r.AddError(DiscoveryStrings.InvalidBrowseWait);
         });
         var command = new Command("browse", DiscoveryStrings.BrowseDescription) { Wait, Json, Watch };
+        DiscoveryStack.AddTo(command);
         command.SetAction(RunAsync);
         return command;
     }
 
     /// <summary>
-    /// Browses <c>_marcel._tcp</c> for <paramref name="wait"/>, or until <paramref name="enough"/> says the list
-    /// found so far will do; null (after a one-line error) when no interface can multicast.
+    /// Browses <paramref name="types"/> for <paramref name="wait"/>, or until <paramref name="enough"/> says the list
+    /// found so far will do, with the stack <c>--mdns</c> chose; null (after a one-line error) when discovery cannot run.
     /// </summary>
     public static async Task<IReadOnlyList<ServiceInstance>?> FindAsync(
-        TimeSpan wait, Func<IReadOnlyList<ServiceInstance>, bool>? enough, ConsoleTerminal terminal, ILoggerFactory logging, CancellationToken cancellationToken)
+        ParseResult parse, IReadOnlyList<string> types, TimeSpan wait, Func<IReadOnlyList<ServiceInstance>, bool>? enough,
+        ConsoleTerminal terminal, ILoggerFactory logging, CancellationToken cancellationToken)
     {
-        IReadOnlyList<MdnsInterface> interfaces = MdnsInterface.All();
-        if (interfaces.Count == 0)
+        IServiceDiscovery? stack = await DiscoveryStack.ChooseAsync(parse, terminal, logging, cancellationToken);
+        try
+        {
+            await using IServiceBrowser? browser = stack is null ? null : await StartAsync(stack, types, terminal, logging, cancellationToken);
+            if (browser is null)
+            {
+                return null;
+            }
+
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            window.CancelAfter(wait);
+            try
+            {
+                while (enough is null || !enough(browser.Instances))
+                {
+                    await browser.WaitForChangeAsync(window.Token);
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            return browser.Instances;
+        }
+        finally
+        {
+            DiscoveryStack.Release(stack);
+        }
+    }
+
+    /// <summary>One line for people: name, mode, address and port, TLS fingerprint, the web page.</summary>
+    public static string Describe(ServiceInstance server) =>
+        $"{server.Name}  {Mode(server)}  {Endpoint(server)}  {(server.Tls ? "TLS " + server.Fingerprint : DiscoveryStrings.TlsNone)}"
+        + (server.WebPort is null ? string.Empty : "  " + Web(server));
+
+    /// <summary>The mode, with <c>udp</c> after it for a datagram server: <c>chat</c>, <c>dialogue udp</c>.</summary>
+    public static string Mode(ServiceInstance server) =>
+        (server.Mode ?? "?") + (server.ServiceType == MarcelService.UdpType ? " udp" : string.Empty);
+
+    // The browser room's page, on the server's first address.
+    private static string Web(ServiceInstance server) =>
+        server.WebPort is { } port ? $"http://{new System.Net.IPEndPoint(server.Addresses[0], port)}/" : "-";
+
+    // Where a stack that cannot browse here says why in one line (null then).
+    private static async Task<IServiceBrowser?> StartAsync(
+        IServiceDiscovery stack, IReadOnlyList<string> types, ConsoleTerminal terminal, ILoggerFactory logging, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await stack.BrowseAsync(types, logging, cancellationToken);
+        }
+        catch (DiscoveryUnavailableException)
         {
             terminal.WriteError(DiscoveryStrings.NoMulticastInterface);
             return null;
         }
-
-        await using MdnsBrowser browser = MdnsBrowser.Start(MarcelService.TcpType, interfaces, logging.CreateLogger<MdnsBrowser>());
-        using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        window.CancelAfter(wait);
-        try
-        {
-            while (enough is null || !enough(browser.Instances))
-            {
-                await browser.WaitForChangeAsync(window.Token);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-        }
-
-        return browser.Instances;
     }
-
-    /// <summary>One line for people: name, mode, address and port, TLS fingerprint.</summary>
-    public static string Describe(ServiceInstance server) =>
-        $"{server.Name}  {server.Mode ?? "?"}  {Endpoint(server)}  {(server.Tls ? "TLS " + server.Fingerprint : DiscoveryStrings.TlsNone)}";
 
     /// <summary>The address to connect to, as <c>ADDRESS:PORT</c> (brackets around IPv6).</summary>
     public static string Endpoint(ServiceInstance server) =>
@@ -78,10 +113,10 @@ internal static class BrowseCommand
         using ILoggerFactory logging = CliLogging.Create(parse.GetValue(CommonOptions.Verbose), terminal);
         if (parse.GetValue(Watch))
         {
-            return await WatchAsync(terminal, logging, signal.Token);
+            return await WatchAsync(parse, terminal, logging, signal.Token);
         }
 
-        IReadOnlyList<ServiceInstance>? found = await FindAsync(TimeSpan.FromSeconds(parse.GetValue(Wait)), null, terminal, logging, signal.Token);
+        IReadOnlyList<ServiceInstance>? found = await FindAsync(parse, AllTypes, TimeSpan.FromSeconds(parse.GetValue(Wait)), null, terminal, logging, signal.Token);
         if (found is null)
         {
             return ExitCodes.CannotConnect;
@@ -105,32 +140,43 @@ internal static class BrowseCommand
 
     private static void Table(ConsoleTerminal terminal, IReadOnlyList<ServiceInstance> found)
     {
+        bool web = found.Any(s => s.WebPort is not null);
         string[][] rows =
         [
-            [DiscoveryStrings.ColumnName, DiscoveryStrings.ColumnMode, DiscoveryStrings.ColumnAddress, DiscoveryStrings.ColumnTls],
-            .. found.Select(s => new[] { s.Name, s.Mode ?? "?", Endpoint(s), s.Tls ? s.Fingerprint ?? "?" : DiscoveryStrings.TlsNone }),
+            Row(web, DiscoveryStrings.ColumnName, DiscoveryStrings.ColumnMode, DiscoveryStrings.ColumnAddress, DiscoveryStrings.ColumnTls, "WEB"),
+            .. found.Select(s => Row(web, s.Name, Mode(s), Endpoint(s), s.Tls ? s.Fingerprint ?? "?" : DiscoveryStrings.TlsNone, Web(s))),
         ];
-        int[] widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        terminal.WriteLines(rows.Select(r => string.Join("  ", r.Select((cell, c) => c == 3 ? cell : cell.PadRight(widths[c])))).ToArray());
+        int last = rows[0].Length - 1;
+        int[] widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        terminal.WriteLines(rows.Select(r => string.Join("  ", r.Select((cell, c) => c == last ? cell : cell.PadRight(widths[c])))).ToArray());
     }
 
-    private static async Task<int> WatchAsync(ConsoleTerminal terminal, ILoggerFactory logging, CancellationToken stop)
-    {
-        IReadOnlyList<MdnsInterface> interfaces = MdnsInterface.All();
-        if (interfaces.Count == 0)
-        {
-            terminal.WriteError(DiscoveryStrings.NoMulticastInterface);
-            return ExitCodes.CannotConnect;
-        }
+    // The WEB column only when some server has a page.
+    private static string[] Row(bool web, params string[] cells) => web ? cells : cells[..^1];
 
-        await using MdnsBrowser browser = MdnsBrowser.Start(MarcelService.TcpType, interfaces, logging.CreateLogger<MdnsBrowser>());
+    private static async Task<int> WatchAsync(ParseResult parse, ConsoleTerminal terminal, ILoggerFactory logging, CancellationToken stop)
+    {
+        IServiceDiscovery? stack = await DiscoveryStack.ChooseAsync(parse, terminal, logging, stop);
+        try
+        {
+            await using IServiceBrowser? browser = stack is null ? null : await StartAsync(stack, AllTypes, terminal, logging, stop);
+            return browser is null ? ExitCodes.CannotConnect : await WatchAsync(browser, terminal, stop);
+        }
+        finally
+        {
+            DiscoveryStack.Release(stack);
+        }
+    }
+
+    private static async Task<int> WatchAsync(IServiceBrowser browser, ConsoleTerminal terminal, CancellationToken stop)
+    {
         var shown = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         try
         {
             while (true)
             {
                 await browser.WaitForChangeAsync(stop);
-                var now = browser.Instances.ToDictionary(s => s.Name, Describe, StringComparer.OrdinalIgnoreCase);
+                var now = browser.Instances.ToDictionary(s => s.ServiceType + " " + s.Name, Describe, StringComparer.OrdinalIgnoreCase);
                 foreach ((string name, string line) in shown.Where(s => !now.ContainsKey(s.Key)).ToArray())
                 {
                     terminal.WriteLine("- " + line);

@@ -101,7 +101,7 @@ internal static class ChatServe
 
         if (parse.GetValue(DatagramServe.Udp))
         {
-            return await DatagramServe.RunRoomAsync(parse, server, host, port, terminal, console, signal.Token);
+            return await DatagramServe.RunRoomAsync(parse, server, host, port, name, terminal, console, logging, signal.Token);
         }
 
         TcpServerHost listener;
@@ -138,7 +138,8 @@ internal static class ChatServe
             int? refused;
             await using (page)
             {
-                (Core.Discovery.MdnsResponder? announced, refused) = await AnnounceOptions.StartAsync(parse, listener.BoundEndPoints, name, "chat", tls, terminal, logging, signal.Token);
+                (AnnouncedServer? announced, refused) = await AnnounceOptions.StartAsync(
+                    parse, Transports(listener.BoundEndPoints, datagrams?.BoundEndPoints), name, "chat", tls, page?.BoundEndPoints[0].Port, terminal, logging, signal.Token);
                 await using (announced)
                 {
                     console.DatagramEndPoints = datagrams?.BoundEndPoints.Count ?? 0;
@@ -153,6 +154,10 @@ internal static class ChatServe
             return refused ?? ExitCodes.Success;
         }
     }
+
+    // The room's TCP port, and its --udp-port beside it (announced as _marcel._udp under the same name).
+    private static List<(string, IReadOnlyList<System.Net.IPEndPoint>)> Transports(IReadOnlyList<System.Net.IPEndPoint> tcp, IReadOnlyList<System.Net.IPEndPoint>? udp) =>
+        udp is null ? [(Core.Discovery.MarcelService.TcpType, tcp)] : [(Core.Discovery.MarcelService.TcpType, tcp), (Core.Discovery.MarcelService.UdpType, udp)];
 
     private static Option[] WithValidators()
     {

@@ -22,7 +22,11 @@ internal static class ConnectDiscovery
     private static readonly Option<bool> TrustAnnounced = new("--trust-announced") { Description = DiscoveryStrings.TrustAnnouncedDescription };
 
     /// <summary>Adds <c>--trust-announced</c>.</summary>
-    public static void AddTo(Command command) => command.Options.Add(TrustAnnounced);
+    public static void AddTo(Command command)
+    {
+        command.Options.Add(TrustAnnounced);
+        DiscoveryStack.AddTo(command);
+    }
 
     /// <summary>
     /// The address, port and TLS to connect with: as given when <paramref name="host"/> is an address or a host
@@ -58,7 +62,7 @@ internal static class ConnectDiscovery
         }
 
         IReadOnlyList<ServiceInstance>? found = await BrowseCommand.FindAsync(
-            Window, host is null ? null : list => list.Any(s => string.Equals(s.Name, host, StringComparison.OrdinalIgnoreCase)), terminal, logging, cancellationToken);
+            parse, [MarcelService.TcpType], Window, host is null ? null : list => list.Any(s => string.Equals(s.Name, host, StringComparison.OrdinalIgnoreCase)), terminal, logging, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         ServiceInstance? chosen = found is null ? null : host is null ? await ChooseAsync(found, terminal, cancellationToken) : Named(found, host, terminal);
         if (chosen is null)

@@ -5,6 +5,7 @@ using Marcel.Cli.Terminal;
 using Marcel.Core.Chat;
 using Marcel.Core.Chat.Udp;
 using Marcel.Core.Dialogue;
+using Marcel.Core.Discovery;
 using Marcel.Core.Framing;
 using Marcel.Core.Hosting;
 using Marcel.Core.Resources;
@@ -72,7 +73,9 @@ internal static class DatagramServe
     }
 
     /// <summary><c>serve --chat --udp</c>: a room whose members are all datagram peers, until /quit, Ctrl-C or SIGTERM.</summary>
-    public static async Task<int> RunRoomAsync(ParseResult parse, ChatServer server, string host, int port, ConsoleTerminal terminal, ConsoleChatOperator console, CancellationToken stopping)
+    public static async Task<int> RunRoomAsync(
+        ParseResult parse, ChatServer server, string host, int port, string name, ConsoleTerminal terminal, ConsoleChatOperator console, ILoggerFactory logging,
+        CancellationToken stopping)
     {
         DatagramMembers members;
         try
@@ -88,11 +91,16 @@ internal static class DatagramServe
         await using (members)
         {
             TellLimits(terminal, parse, members.IdleTimeout);
-            console.DatagramEndPoints = members.BoundEndPoints.Count;
-            await server.RunAsync(members.BoundEndPoints, stopping);
-        }
+            (AnnouncedServer? announced, int? refused) = await AnnounceOptions.StartAsync(
+                parse, [(MarcelService.UdpType, members.BoundEndPoints)], name, "chat", null, null, terminal, logging, stopping);
+            await using (announced)
+            {
+                console.DatagramEndPoints = members.BoundEndPoints.Count;
+                if (refused is null) await server.RunAsync(members.BoundEndPoints, stopping);
+            }
 
-        return ExitCodes.Success;
+            return refused ?? ExitCodes.Success;
+        }
     }
 
     /// <summary>With <c>--udp-port</c>, datagram members for the TCP room, on the same host; null without it.</summary>
@@ -153,9 +161,14 @@ internal static class DatagramServe
         await using (clients)
         {
             TellLimits(terminal, parse, idle);
-            await server.RunAsync(clients.BoundEndPoints, clients, signal.Token);
-        }
+            (AnnouncedServer? announced, int? refused) = await AnnounceOptions.StartAsync(
+                parse, [(MarcelService.UdpType, clients.BoundEndPoints)], options.Name, "dialogue", null, null, terminal, logging, signal.Token);
+            await using (announced)
+            {
+                if (refused is null) await server.RunAsync(clients.BoundEndPoints, clients, signal.Token);
+            }
 
-        return ExitCodes.Success;
+            return refused ?? ExitCodes.Success;
+        }
     }
 }

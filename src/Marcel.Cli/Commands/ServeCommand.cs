@@ -109,7 +109,8 @@ internal static class ServeCommand
 
         await using (host)
         {
-            (Core.Discovery.MdnsResponder? announced, int? refused) = await AnnounceOptions.StartAsync(parse, host.BoundEndPoints, options.Name, "dialogue", tls, terminal, logging, signal.Token);
+            (AnnouncedServer? announced, int? refused) = await AnnounceOptions.StartAsync(
+                parse, [(Core.Discovery.MarcelService.TcpType, host.BoundEndPoints)], options.Name, "dialogue", tls, null, terminal, logging, signal.Token);
             await using (announced)
             {
                 if (refused is null) await server.RunAsync(host.BoundEndPoints, signal.Token);

@@ -80,7 +80,7 @@ internal static class DnsNames
     /// <summary>
     /// Reads a possibly compressed name at <paramref name="offset"/> of <paramref name="packet"/> and moves the offset
     /// past it. Every pointer must point strictly before the label that holds it, so a loop cannot be built; false on
-    /// any malformation (truncation, a reserved label type, a label or name too long).
+    /// any malformation (truncation, a reserved label type, a label or name too long, a label not UTF-8).
     /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> packet, ref int offset, out string name)
     {
@@ -137,7 +137,15 @@ internal static class DnsNames
                 return false;
             }
 
-            labels.Add(Encoding.UTF8.GetString(packet.Slice(position + 1, length)));
+            // Names are UTF-8 (RFC 6762 §16): other bytes would decode to U+FFFD, three bytes each, and a label read
+            // within 63 bytes could then not be written back (found by fuzzing, fuzz/corpus/dns).
+            ReadOnlySpan<byte> label = packet.Slice(position + 1, length);
+            if (!System.Text.Unicode.Utf8.IsValid(label))
+            {
+                return false;
+            }
+
+            labels.Add(Encoding.UTF8.GetString(label));
             position += 1 + length;
         }
 

@@ -54,6 +54,9 @@ public static class MarcelService
         return full.TrimEnd();
     }
 
+    /// <summary>The name to try after a conflict (RFC 6762 §9): <c>Marcel @ pc12 (2)</c> for the second attempt, and so on.</summary>
+    public static string NumberedName(string instance, int attempt) => $"{instance} ({attempt.ToString(CultureInfo.InvariantCulture)})";
+
     /// <summary>This machine's name as one DNS label (its first label, never empty).</summary>
     public static string LocalHostLabel()
     {

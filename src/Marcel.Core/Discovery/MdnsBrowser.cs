@@ -5,19 +5,19 @@ using Microsoft.Extensions.Logging;
 namespace Marcel.Core.Discovery;
 
 /// <summary>
-/// The built-in DNS-SD querier for one service type (RFC 6762 §5.2): asks the link at once, then again after 1, 2,
+/// The built-in DNS-SD querier for one or more service types (RFC 6762 §5.2): asks the link at once, then again after 1, 2,
 /// 4… seconds (at most every minute), and again as cached records near the end of their TTL (at 80, 85, 90 and 95 %,
-/// §5.2); keeps what answers say in a <see cref="ServiceCache"/>. Only responses from port 5353 count (§6), so a
+/// §5.2); keeps what answers say in a <see cref="ServiceCache"/> per type. Only responses from port 5353 count (§6), so a
 /// stray unicast cannot inject an instance. Malformed packets and floods are dropped or bounded by the cache.
 /// </summary>
-public sealed class MdnsBrowser : IAsyncDisposable
+public sealed class MdnsBrowser : IServiceBrowser
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxQueryInterval = TimeSpan.FromMinutes(1);
 
     private readonly MdnsSocket _socket;
-    private readonly ServiceCache _cache;
-    private readonly string _typeName;
+    private readonly ServiceCache[] _caches;
+    private readonly string[] _typeNames;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
@@ -27,25 +27,26 @@ public sealed class MdnsBrowser : IAsyncDisposable
     private Task _querying = Task.CompletedTask;
     private IReadOnlyList<ServiceInstance> _instances = [];
 
-    private MdnsBrowser(MdnsSocket socket, string serviceType, ILogger logger, TimeProvider time)
+    private MdnsBrowser(MdnsSocket socket, IReadOnlyList<string> serviceTypes, ILogger logger, TimeProvider time)
     {
         _socket = socket;
-        _cache = new ServiceCache(serviceType, time);
-        _typeName = MarcelService.TypeName(serviceType);
+        _caches = [.. serviceTypes.Select(t => new ServiceCache(t, time))];
+        _typeNames = [.. serviceTypes.Select(MarcelService.TypeName)];
         _logger = logger;
         _time = time;
     }
 
-    /// <summary>Starts browsing <paramref name="serviceType"/> on <paramref name="interfaces"/>.</summary>
-    public static MdnsBrowser Start(string serviceType, IReadOnlyList<MdnsInterface> interfaces, ILogger logger, TimeProvider? time = null)
+    /// <summary>Starts browsing <paramref name="serviceTypes"/> on <paramref name="interfaces"/>.</summary>
+    public static MdnsBrowser Start(IReadOnlyList<string> serviceTypes, IReadOnlyList<MdnsInterface> interfaces, ILogger logger, TimeProvider? time = null)
     {
-        var browser = new MdnsBrowser(MdnsSocket.Open(interfaces, fallBackToEphemeral: true), serviceType, logger, time ?? TimeProvider.System);
+        ArgumentNullException.ThrowIfNull(serviceTypes);
+        var browser = new MdnsBrowser(MdnsSocket.Open(interfaces, fallBackToEphemeral: true), serviceTypes, logger, time ?? TimeProvider.System);
         browser._receiving = Task.Run(browser.ReceiveLoopAsync, CancellationToken.None);
         browser._querying = Task.Run(browser.QueryLoopAsync, CancellationToken.None);
         return browser;
     }
 
-    /// <summary>The instances known now.</summary>
+    /// <inheritdoc/>
     public IReadOnlyList<ServiceInstance> Instances
     {
         get
@@ -54,7 +55,7 @@ public sealed class MdnsBrowser : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes when the list of instances changed (or <paramref name="cancellationToken"/> fires).</summary>
+    /// <inheritdoc/>
     public Task WaitForChangeAsync(CancellationToken cancellationToken) => _changed.WaitAsync(cancellationToken);
 
     /// <inheritdoc/>
@@ -110,7 +111,7 @@ public sealed class MdnsBrowser : IAsyncDisposable
             {
                 DateTimeOffset now = _time.GetUtcNow();
                 bool refresh;
-                lock (_gate) refresh = _cache.DueForRefresh();
+                lock (_gate) refresh = _caches.Select(c => c.DueForRefresh()).ToArray().Any(due => due); // Each cache moves on a step.
                 if (now >= next || refresh)
                 {
                     await QueryAsync();
@@ -133,7 +134,7 @@ public sealed class MdnsBrowser : IAsyncDisposable
     private async Task QueryAsync()
     {
         // QU on the first query only when the port could not be shared: then the answers must come by unicast.
-        byte[] query = DnsCodec.Write(new DnsMessage { Questions = [new DnsQuestion(_typeName, DnsRecordType.ServicePointer, !_socket.OnSharedPort)] });
+        byte[] query = DnsCodec.Write(new DnsMessage { Questions = [.. _typeNames.Select(t => new DnsQuestion(t, DnsRecordType.ServicePointer, !_socket.OnSharedPort))] });
         foreach (MdnsInterface via in _socket.Interfaces)
         {
             await _socket.SendAsync(query, via, null, _stop.Token);
@@ -145,8 +146,12 @@ public sealed class MdnsBrowser : IAsyncDisposable
         bool changed;
         lock (_gate)
         {
-            change(_cache);
-            IReadOnlyList<ServiceInstance> instances = _cache.Instances();
+            foreach (ServiceCache cache in _caches)
+            {
+                change(cache);
+            }
+
+            IReadOnlyList<ServiceInstance> instances = [.. _caches.SelectMany(c => c.Instances())];
             changed = !instances.SequenceEqual(_instances, InstanceComparer.Instance);
             _instances = instances;
         }
@@ -162,7 +167,7 @@ public sealed class MdnsBrowser : IAsyncDisposable
         public static readonly InstanceComparer Instance = new();
 
         public bool Equals(ServiceInstance? x, ServiceInstance? y) =>
-            x is not null && y is not null && x.Name == y.Name && x.HostName == y.HostName && x.Port == y.Port
+            x is not null && y is not null && x.Name == y.Name && x.ServiceType == y.ServiceType && x.HostName == y.HostName && x.Port == y.Port
             && x.Addresses.SequenceEqual(y.Addresses) && x.Txt.SequenceEqual(y.Txt);
 
         public int GetHashCode(ServiceInstance obj) => obj.Name.GetHashCode(StringComparison.Ordinal);

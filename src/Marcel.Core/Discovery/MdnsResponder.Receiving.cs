@@ -92,7 +92,7 @@ public sealed partial class MdnsResponder
         {
             old = _candidate;
             _attempt++;
-            _candidate = next = $"{_announcement.InstanceName} ({_attempt})";
+            _candidate = next = MarcelService.NumberedName(_announcement.InstanceName, _attempt);
             wasAnnounced = _announced;
             _announced = false;
             TaskCompletionSource<bool> signalled = _conflict;

@@ -9,7 +9,7 @@ namespace Marcel.Core.Discovery;
 /// interface and question, §6; legacy unicast queries by unicast, §6.7), defends the name after that, and sends a
 /// goodbye (TTL 0, §10.1) when disposed. Hostile packets are dropped without effect.
 /// </summary>
-public sealed partial class MdnsResponder : IAsyncDisposable
+public sealed partial class MdnsResponder : IAnnouncement
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MulticastInterval = TimeSpan.FromSeconds(1);
@@ -36,10 +36,10 @@ public sealed partial class MdnsResponder : IAsyncDisposable
         _candidate = announcement.InstanceName;
     }
 
-    /// <summary>Raised when a later conflict made the responder take another name (the new name is given).</summary>
+    /// <inheritdoc/>
     public event EventHandler<string>? Renamed;
 
-    /// <summary>The instance name held now: the one asked for, or <c>Name (N)</c> after a conflict.</summary>
+    /// <inheritdoc/>
     public string InstanceName
     {
         get

@@ -41,6 +41,33 @@ public class AvahiInteropTests
         Assert.Equal([("Avahi Room", "chat", avahi.Host.Address.ToString(), 4321)], await Announced.BrowseAsync(browserHost));
     }
 
+    [Fact]
+    public async Task Where_Avahi_runs_serve_announce_registers_through_it_and_opens_no_mdns_socket_of_its_own()
+    {
+        using LocalLan lan = LocalLan.Create();
+        await using AvahiPeer local = await AvahiPeer.StartAsync(lan.AddHost());
+        await using AvahiPeer remote = await AvahiPeer.StartAsync(lan.AddHost());
+        (PeerProcess server, string name, int port) = await Announced.ServeAsync(local.Host, "--chat", "-v"); // --mdns auto
+        await using (server)
+        {
+            Assert.True(server.Output.Contains("through avahi 0.8", StringComparison.Ordinal), server.ToString());
+            // Port 5353 of that host belongs to avahi-daemon alone: marcel (a dotnet process here) has no socket on it.
+            await using (PeerProcess sockets = local.Host.Start("ss", "-H", "-u", "-a", "-n", "-p", "sport = :5353"))
+            {
+                Assert.Equal(0, await sockets.WaitForExitAsync());
+                Assert.Contains("avahi-daemon", sockets.Output, StringComparison.Ordinal);
+                Assert.DoesNotContain("dotnet", sockets.Output, StringComparison.Ordinal);
+            }
+
+            await using PeerProcess browse = remote.Run("avahi-browse", "--resolve", "--terminate", "--parsable", "_marcel._tcp");
+            Assert.Equal(0, await browse.WaitForExitAsync());
+            string[] fields = Assert.Single(browse.Output.Split('\n'), l => l.StartsWith("=;", StringComparison.Ordinal)).Split(';');
+            Assert.Equal(name, Unescape(fields[3]));
+            Assert.Equal(local.Host.Address.ToString(), fields[7]);
+            Assert.Equal(port.ToString(CultureInfo.InvariantCulture), fields[8]);
+        }
+    }
+
     // avahi-browse -p escapes bytes of names as \DDD (decimal): "Marcel\032\064\032vm".
     private static string Unescape(string text) =>
         System.Text.RegularExpressions.Regex.Replace(text, @"\\(\d{3})", m => ((char)int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToString());

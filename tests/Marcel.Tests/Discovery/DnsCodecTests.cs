@@ -31,6 +31,22 @@ public class DnsCodecTests
     }
 
     [Fact]
+    public void A_name_whose_label_is_not_utf8_is_malformed_rather_than_a_name_that_cannot_be_written_back()
+    {
+        // A PTR answer whose target is one 60-byte label of 0xFF: each byte would decode to U+FFFD (3 bytes in UTF-8),
+        // and rebuilding the record data threw from TryRead (found by fuzz/run.sh dns).
+        byte[] target = [60, .. Enumerable.Repeat((byte)0xFF, 60), 0];
+        byte[] packet =
+        [
+            0, 0, 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+            7, .. "_marcel"u8, 4, .. "_tcp"u8, 5, .. "local"u8, 0,
+            0, 12, 0, 1, 0, 0, 0, 120, 0, (byte)target.Length, .. target,
+        ];
+        Assert.False(DnsCodec.TryRead(packet, out _));
+        Assert.Null(DnsInvariants.Check(packet));
+    }
+
+    [Fact]
     public void The_QU_bit_is_the_top_bit_of_the_question_class()
     {
         byte[] bytes = DnsCodec.Write(new DnsMessage { Questions = [new DnsQuestion("a.local", DnsRecordType.Any, UnicastResponse: true)] });
