@@ -10,9 +10,9 @@ namespace Marcel.Core.Chat.Members;
 /// of encoded events to its wire (<see cref="WriteAsync"/>), in one send when it can.
 /// </summary>
 /// <remarks>
-/// The drain never runs under a lock: <see cref="TryDeliver"/> queues it to the thread pool; the room's fan-out
-/// (<see cref="TryEnqueue"/>, <see cref="DrainNow"/>) runs its first pass itself once it has released its locks. No
-/// drain exists while the queue is empty, and the queue itself is made on first use, so an idle member costs a few hundred bytes; so is <see cref="Stopping"/>'s source, which a member that
+/// The drain never runs on the enqueuing thread (a talker's read loop, or the room under a lock): it is queued to
+/// the thread pool, outside every lock. No drain exists while the queue is empty, and the queue itself is made on
+/// first use, so an idle member costs a few hundred bytes; so is <see cref="Stopping"/>'s source, which a member that
 /// is woken by other means never asks for (a source, its registrations and one registered wait: ~190 bytes a member).
 /// Every byte queued is counted, the last line too, and taken off exactly once, when written or discarded. The queue's
 /// lock is the member itself: no lock object per member.
@@ -86,27 +86,7 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
     /// <inheritdoc />
     public bool TryDeliver(Delivery delivery)
     {
-        if (!TryEnqueue(delivery, out bool startDrain))
-        {
-            return false;
-        }
-
-        if (startDrain)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// Queues like <see cref="TryDeliver"/> but leaves starting the drain to the caller: when
-    /// <paramref name="startDrain"/> comes back true, the caller must call <see cref="DrainNow"/> once it holds no lock.
-    /// </summary>
-    internal bool TryEnqueue(Delivery delivery, out bool startDrain)
-    {
         ArgumentNullException.ThrowIfNull(delivery);
-        startDrain = false;
         lock (this)
         {
             if (_closing || _discarded)
@@ -121,18 +101,17 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
 
             (_queue ??= new Queue<Delivery>()).Enqueue(delivery);
             _queuedBytes += delivery.Weight;
-            startDrain = !_draining;
-            _draining = true;
-            return true;
-        }
-    }
+            if (_draining)
+            {
+                return true;
+            }
 
-    /// <summary>
-    /// Runs the drain that <see cref="TryEnqueue"/> asked for on the caller's thread: one pass, which a socket that keeps
-    /// up takes at once (no hop to the thread pool between a line read and its sends, the latency of a quiet room);
-    /// whatever is left or arrives meanwhile goes on on the thread pool.
-    /// </summary>
-    internal void DrainNow() => _ = DrainAsync(inline: true);
+            _draining = true;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        return true;
+    }
 
     /// <inheritdoc />
     public void Dismiss(ChatCloseReason reason)
@@ -255,7 +234,7 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
         }
     }
 
-    private async Task DrainAsync(bool inline = false)
+    private async Task DrainAsync()
     {
         Delivery[] taken = ArrayPool<Delivery>.Shared.Rent(PassEvents);
         EncodedEvent[] encoded = ArrayPool<EncodedEvent>.Shared.Rent(PassEvents);
@@ -270,9 +249,7 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
 
                 try
                 {
-                    ValueTask written = WriteAsync(encoded.AsMemory(0, count));
-                    inline &= written.IsCompleted; // Once it waited, it runs on the thread pool anyway.
-                    await written;
+                    await WriteAsync(encoded.AsMemory(0, count));
                 }
                 catch (Exception e) when (IsTransportFailure(e))
                 {
@@ -283,11 +260,6 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
                     Array.Clear(taken, 0, count);
                     Array.Clear(encoded, 0, count);
                     lock (this) _queuedBytes -= weight;
-                }
-
-                if (inline && HandedOff())
-                {
-                    return;
                 }
             }
         }
@@ -325,21 +297,6 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
 
             return true;
         }
-    }
-
-    /// <summary>After an inline pass: true when more is queued, which then goes on on the thread pool (the drain stays running).</summary>
-    private bool HandedOff()
-    {
-        lock (this)
-        {
-            if (_discarded || _queue is not { Count: > 0 })
-            {
-                return false; // The next Take ends the drain here.
-            }
-        }
-
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        return true;
     }
 
     private void EndDrain()

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Marcel.Core.Chat.Events;
 using Marcel.Core.Chat.Members;
 using Marcel.Core.Chat.Notices;
@@ -9,8 +8,7 @@ namespace Marcel.Core.Chat.Room;
 /// Hands deliveries to the local members, and turns joins, leaves and renames into notices once per window. Lines
 /// fan out under the read side of one order lock, many senders at once; notices under its write side, so a notice
 /// never overtakes or splits the lines around it ("x joined" is never behind x's first line). Only queueing happens
-/// under it, never a send: the drains the deliveries start run once the lock is released, on the thread that delivered
-/// (one pass each: a room at a low rate then sends a line on the thread that read it, with no hop to the thread pool).
+/// under it, never a send: each queue schedules its member's drain on the thread pool.
 /// </summary>
 internal sealed class FanOut : IDisposable
 {
@@ -30,18 +28,16 @@ internal sealed class FanOut : IDisposable
     public void Lines(Delivery delivery)
     {
         List<IRoomMember>? overflowed = null;
-        var drains = new Drains();
         _order.EnterReadLock();
         try
         {
-            Deliver(delivery, ref overflowed, ref drains);
+            Deliver(delivery, ref overflowed);
         }
         finally
         {
             _order.ExitReadLock();
         }
 
-        drains.Run();
         HandleOverflows(overflowed);
     }
 
@@ -63,32 +59,12 @@ internal sealed class FanOut : IDisposable
         _order.Dispose();
     }
 
-    private void Deliver(Delivery delivery, ref List<IRoomMember>? overflowed, ref Drains drains)
+    private void Deliver(Delivery delivery, ref List<IRoomMember>? overflowed)
     {
         string? except = delivery.Event.ExceptId;
-        IRoomMember[] members = _members.Snapshot();
-        foreach (IRoomMember member in members)
+        foreach (IRoomMember member in _members.Snapshot())
         {
-            if (except is not null && member.Identity.Id == except)
-            {
-                continue;
-            }
-
-            bool queued;
-            if (member is QueuedMember ours)
-            {
-                queued = ours.TryEnqueue(delivery, out bool startDrain);
-                if (startDrain)
-                {
-                    drains.Add(ours, members.Length);
-                }
-            }
-            else
-            {
-                queued = member.TryDeliver(delivery);
-            }
-
-            if (!queued)
+            if ((except is null || member.Identity.Id != except) && !member.TryDeliver(delivery))
             {
                 (overflowed ??= []).Add(member);
             }
@@ -107,7 +83,6 @@ internal sealed class FanOut : IDisposable
     private void FlushNotices()
     {
         List<IRoomMember>? overflowed = null;
-        var drains = new Drains();
         _order.EnterWriteLock();
         try
         {
@@ -117,7 +92,7 @@ internal sealed class FanOut : IDisposable
                 _room.Operator.Happened(notice.Text);
                 if (!_room.IsStopping)
                 {
-                    Deliver(new Delivery(notice), ref overflowed, ref drains);
+                    Deliver(new Delivery(notice), ref overflowed);
                 }
             }
         }
@@ -126,46 +101,6 @@ internal sealed class FanOut : IDisposable
             _order.ExitWriteLock();
         }
 
-        drains.Run();
         HandleOverflows(overflowed);
-    }
-
-    /// <summary>The drains a fan-out started, in a pooled array, run once the lock is released.</summary>
-    private struct Drains
-    {
-        private QueuedMember[]? _members;
-        private int _count;
-
-        public void Add(QueuedMember member, int expected)
-        {
-            if (_members is null || _count == _members.Length)
-            {
-                QueuedMember[] bigger = ArrayPool<QueuedMember>.Shared.Rent(Math.Max(expected, _count * 2));
-                _members?.AsSpan(0, _count).CopyTo(bigger);
-                Return();
-                _members = bigger;
-            }
-
-            _members[_count++] = member;
-        }
-
-        public void Run()
-        {
-            for (int i = 0; i < _count; i++)
-            {
-                _members![i].DrainNow();
-            }
-
-            Return();
-        }
-
-        private readonly void Return()
-        {
-            if (_members is not null)
-            {
-                Array.Clear(_members, 0, _count);
-                ArrayPool<QueuedMember>.Shared.Return(_members);
-            }
-        }
     }
 }

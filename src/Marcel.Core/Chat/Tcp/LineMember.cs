@@ -304,10 +304,12 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
                 return;
             }
 
+            // The grace starts before our FIN: by the time the peer can see it, the clock that cuts it off is running.
+            Task grace = Task.Delay(_room.Options.ShutdownGrace, _room.Time);
             if (reason != ChatCloseReason.Shutdown && EndOurSide())
             {
                 Task gone = _readerGone!.Task;
-                if (await Task.WhenAny(gone, Task.Delay(_room.Options.ShutdownGrace, _room.Time)) == gone)
+                if (await Task.WhenAny(gone, grace) == gone)
                 {
                     return;
                 }
