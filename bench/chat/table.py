@@ -30,7 +30,7 @@ print("| Scenario | Server | Delivered lines/s | p50 ms | p99 ms | Loss | Corrup
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for label in order:
     group = rows[label]
-    for server in [s for s in ("floor", "ncat", "marcel", "marcel-jit") if s in group or s not in ("marcel-jit", "floor")]:
+    for server in [s for s in ("floor", "ncat", "marcel", "marcel-ws", "marcel-jit") if s in group or s not in ("marcel-jit", "floor", "marcel-ws")]:
         f = group.get(server, {})
         mode = f.get("mode", "")
         if mode == "load":
@@ -50,9 +50,10 @@ for label in order:
         else:
             print(f"| {label} | {server} | | | | | | | | | {' '.join(k + '=' + v for k, v in f.items()) or 'no result'} |")
     n, m = group.get("ncat", {}), group.get("marcel", {})
-    for anchor, a in (("ncat", n), ("floor", group.get("floor"))):
-        if a is None or m.get("mode") != "load":
+    pairs = [("marcel", m, "ncat", n), ("marcel", m, "floor", group.get("floor")), ("marcel-ws", group.get("marcel-ws"), "marcel", m)]
+    for name, m, anchor, a in pairs:
+        if a is None or m is None or m.get("mode") != "load":
             continue
-        print(f"| {label} | marcel ÷ {anchor} | {ratio(num(m, 'lines_per_s'), num(a, 'lines_per_s'))} | {ratio(num(m, 'p50_ms'), num(a, 'p50_ms'))} "
+        print(f"| {label} | {name} ÷ {anchor} | {ratio(num(m, 'lines_per_s'), num(a, 'lines_per_s'))} | {ratio(num(m, 'p50_ms'), num(a, 'p50_ms'))} "
               f"| {ratio(num(m, 'p99_ms'), num(a, 'p99_ms'))} | | | | {ratio(num(m, 'cpu_ns_per_line'), num(a, 'cpu_ns_per_line'))} "
               f"| {ratio(num(m, 'cpu_ns_per_arrived'), num(a, 'cpu_ns_per_arrived'))} | |")

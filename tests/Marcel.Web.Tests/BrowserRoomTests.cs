@@ -18,7 +18,7 @@ public sealed class BrowserRoomTests
         {
             IPage alice = await chromium.OpenAsync(page);
             await Assertions.Expect(alice.Locator("#status")).ToHaveTextAsync("Connected.");
-            IPage bob = await chromium.OpenAsync(page);
+            IPage bob = await chromium.OpenAsync(page, width: 360, height: 640); // A phone: the README's picture is his page.
             await Assertions.Expect(bob.Locator("#status")).ToHaveTextAsync("Connected.");
             await using PeerProcess netcat = PeerProcess.Start(nc, ["127.0.0.1", tcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await netcat.WaitForOutputAsync("Welcome");
@@ -44,6 +44,7 @@ public sealed class BrowserRoomTests
             await SayAsync(bob, "/who");
             await Assertions.Expect(bob.Locator("#log li.server", new() { HasTextString = "Alice from" })).ToContainTextAsync("(browser)");
             Assert.Equal(2, await bob.Locator("#log li.server", new() { HasTextString = "(browser)" }).CountAsync());
+            await Chromium.ScreenshotAsync(bob, "room-360.png"); // docs/browser-room.png is a copy.
         }
     }
 
@@ -86,7 +87,9 @@ public sealed class BrowserRoomTests
         (PeerProcess again, _, _) = await WebServer.StartAsync(page.Port, tcpPort);
         await using (again)
         {
-            await Assertions.Expect(status).ToHaveTextAsync("Reconnected to the room.");
+            // The page backs off (1, 2, 4, 8… s) while the server is down: a restart that took a few seconds on a loaded
+            // machine finds it waiting for its next try, which can be over Playwright's 5 s default away.
+            await Assertions.Expect(status).ToHaveTextAsync("Reconnected to the room.", new() { Timeout = (float)Timeouts.Process.TotalMilliseconds });
             // A new member, welcomed again, under the same page.
             await Assertions.Expect(browser.Locator("#log li.server", new() { HasTextString = "Welcome to Marcel's chat room" })).ToHaveCountAsync(2);
         }

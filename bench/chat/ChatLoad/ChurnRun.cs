@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 
 namespace ChatLoad;
@@ -33,11 +32,7 @@ internal static class ChurnRun
     {
         if (steady.Any(c => c.Closed)) return false;
         long before = steady[1].ReceivedFrom(0);
-        try
-        {
-            await steady[0].Socket.SendAsync(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"#L 0 {round} {Stopwatch.GetTimestamp()}\n")), SocketFlags.None);
-        }
-        catch (SocketException)
+        if (!await steady[0].SendAsync(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"#L 0 {round} {Stopwatch.GetTimestamp()}\n"))))
         {
             return false;
         }

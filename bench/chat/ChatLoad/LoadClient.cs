@@ -2,13 +2,16 @@ using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 
 namespace ChatLoad;
 
 /// <summary>
 /// One line client of the generator. Its receive loop cuts lines itself (never trusting one read to be one line),
 /// finds the payload <c>#L sender seq timestamp</c>, checks that the line carries exactly one <c>&lt;name&gt; </c>
-/// prefix and nothing spliced in, and counts per sender, in order.
+/// prefix and nothing spliced in, and counts per sender, in order. Over TCP it is a raw socket; as a browser member
+/// (<see cref="WebSocketPort"/>) it is System.Net's <see cref="ClientWebSocket"/> on <c>/ws</c>: one text frame in may
+/// hold several lines (separated by LF), one frame out per write (the room splits it into lines as it does a TCP read).
 /// </summary>
 internal sealed class LoadClient : IDisposable
 {
@@ -26,16 +29,23 @@ internal sealed class LoadClient : IDisposable
     private readonly TaskCompletionSource _firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _receiving = Task.CompletedTask;
 
-    private LoadClient(Socket socket, int index, int senders)
+    private readonly WebSocket? _webSocket;
+
+    private LoadClient(Socket? socket, WebSocket? webSocket, int index, int senders)
     {
         Socket = socket;
+        _webSocket = webSocket;
         Index = index;
         _received = new long[senders];
         _next = new long[senders];
         _arrivedCorrupt = new long[senders];
     }
 
-    public Socket Socket { get; }
+    /// <summary>The TCP socket (null for a WebSocket client).</summary>
+    public Socket? Socket { get; }
+
+    /// <summary>When set, clients join through the browser room's WebSocket on this port instead of the TCP port.</summary>
+    public static int WebSocketPort { get; set; }
 
     public int Index { get; }
 
@@ -63,6 +73,11 @@ internal sealed class LoadClient : IDisposable
 
     public static async Task<LoadClient?> ConnectAsync(int port, int index, int senders, Histogram? latencies)
     {
+        if (WebSocketPort > 0)
+        {
+            return await ConnectWebSocketAsync(index, senders, latencies);
+        }
+
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -74,9 +89,50 @@ internal sealed class LoadClient : IDisposable
             return null;
         }
 
-        var client = new LoadClient(socket, index, senders);
+        var client = new LoadClient(socket, null, index, senders);
         client._receiving = Task.Run(() => client.ReceiveAsync(latencies));
         return client;
+    }
+
+    private static async Task<LoadClient?> ConnectWebSocketAsync(int index, int senders, Histogram? latencies)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero; // The server pings; its pongs are answered by the receive loop.
+        try
+        {
+            await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{WebSocketPort}/ws"), CancellationToken.None);
+        }
+        catch (Exception e) when (e is WebSocketException or HttpRequestException)
+        {
+            socket.Dispose();
+            return null;
+        }
+
+        var client = new LoadClient(null, socket, index, senders);
+        client._receiving = Task.Run(() => client.ReceiveMessagesAsync(socket, latencies));
+        return client;
+    }
+
+    /// <summary>Sends <paramref name="lines"/> (each ending with LF) in one write, or one text frame; false (counted) when refused.</summary>
+    public async ValueTask<bool> SendAsync(byte[] lines)
+    {
+        try
+        {
+            if (_webSocket is { } web)
+            {
+                await web.SendAsync(lines.AsMemory(0, lines.Length - 1), WebSocketMessageType.Text, true, CancellationToken.None);
+                return true;
+            }
+
+            int done = 0;
+            while (done < lines.Length) done += Socket!.Send(lines, done, lines.Length - done, SocketFlags.None);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or WebSocketException or ObjectDisposedException)
+        {
+            Console.Error.WriteLine($"send failed: {e.Message}");
+            return false;
+        }
     }
 
     /// <summary>Connects <paramref name="count"/> clients, a few at a time so the listen backlog never overflows.</summary>
@@ -97,7 +153,45 @@ internal sealed class LoadClient : IDisposable
         return clients;
     }
 
-    public void Dispose() => Socket.Dispose();
+    public void Dispose()
+    {
+        Socket?.Dispose();
+        _webSocket?.Dispose();
+    }
+
+    /// <summary>The WebSocket side: each text message is one or more lines (no LF after the last).</summary>
+    private async Task ReceiveMessagesAsync(WebSocket socket, Histogram? latencies)
+    {
+        byte[] buffer = new byte[64 * 1024];
+        int kept = 0;
+        try
+        {
+            while (true)
+            {
+                if (kept == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                ValueWebSocketReceiveResult result = await socket.ReceiveAsync(buffer.AsMemory(kept), CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close) return;
+                kept += result.Count;
+                if (!result.EndOfMessage) continue;
+                int start = 0;
+                for (int lf; (lf = buffer.AsSpan(start, kept - start).IndexOf((byte)'\n')) >= 0; start += lf + 1)
+                {
+                    OnLine(buffer.AsSpan(start, lf), latencies);
+                }
+
+                OnLine(buffer.AsSpan(start, kept - start), latencies);
+                kept = 0;
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Closed by the server (cut off), or by us.
+        }
+        finally
+        {
+            _firstLine.TrySetResult();
+        }
+    }
 
     private async Task ReceiveAsync(Histogram? latencies)
     {
@@ -108,7 +202,7 @@ internal sealed class LoadClient : IDisposable
             while (true)
             {
                 if (kept == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
-                int read = await Socket.ReceiveAsync(buffer.AsMemory(kept), SocketFlags.None);
+                int read = await Socket!.ReceiveAsync(buffer.AsMemory(kept), SocketFlags.None);
                 if (read == 0) return;
                 int end = kept + read, start = 0;
                 for (int lf; (lf = buffer.AsSpan(start, end - start).IndexOf((byte)'\n')) >= 0; start += lf + 1)

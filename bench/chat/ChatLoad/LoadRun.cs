@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 
 namespace ChatLoad;
@@ -118,9 +117,13 @@ internal static class LoadRun
             {
                 int s = (int)(g % o.Senders);
                 long stamp = start + (long)(g / o.Rate * Stopwatch.Frequency);
-                if (Send(clients[s].Socket, Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"#L {s} {sent[s]} {stamp}\n"))))
+                if (await clients[s].SendAsync(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"#L {s} {sent[s]} {stamp}\n"))))
                 {
                     sent[s]++;
+                }
+                else
+                {
+                    Interlocked.Increment(ref s_sendErrors);
                 }
             }
 
@@ -150,25 +153,13 @@ internal static class LoadRun
                 text.Append(CultureInfo.InvariantCulture, $"#L {s} {sent[s] + i} {stamp}\n");
             }
 
-            await clients[s].Socket.SendAsync(Encoding.ASCII.GetBytes(text.ToString()), SocketFlags.None);
-            Volatile.Write(ref sent[s], sent[s] + o.Batch);
-        }
-    }
+            if (!await clients[s].SendAsync(Encoding.ASCII.GetBytes(text.ToString())))
+            {
+                Interlocked.Increment(ref s_sendErrors);
+                return;
+            }
 
-    /// <summary>Sends one whole line; false (counted, never silently expected) when the socket refused it.</summary>
-    private static bool Send(Socket socket, byte[] bytes)
-    {
-        try
-        {
-            int done = 0;
-            while (done < bytes.Length) done += socket.Send(bytes, done, bytes.Length - done, SocketFlags.None);
-            return true;
-        }
-        catch (SocketException e)
-        {
-            Interlocked.Increment(ref s_sendErrors);
-            Console.Error.WriteLine($"send failed: {e.SocketErrorCode}");
-            return false;
+            Volatile.Write(ref sent[s], sent[s] + o.Batch);
         }
     }
 

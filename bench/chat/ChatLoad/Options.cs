@@ -29,6 +29,8 @@ internal sealed record Options
     public double Hold { get; init; }
     /// <summary>Whether relayed lines carry a <c>&lt;name&gt; </c> prefix (ncat, marcel) or none (the C floor broker).</summary>
     public bool Prefixed { get; init; } = true;
+    /// <summary>The browser room's port (<c>--web</c>): clients join through its WebSocket instead of the TCP port; 0 for TCP.</summary>
+    public int WebSocketPort { get; init; }
 
     public static Options Parse(string[] args)
     {
@@ -50,6 +52,7 @@ internal sealed record Options
                 "--rounds" => o with { Rounds = Int(v) },
                 "--warmup" => o with { Warmup = double.Parse(v, CultureInfo.InvariantCulture) },
                 "--prefix" => o with { Prefixed = v != "none" },
+                "--ws" => o with { WebSocketPort = Int(v) },
                 "--hold" => o with { Hold = double.Parse(v, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException("unknown option " + args[i]),
             };

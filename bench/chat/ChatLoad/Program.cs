@@ -4,9 +4,11 @@ using ChatLoad;
 // chatload idle  --port P --pid PID --clients N
 // chatload churn --port P --pid PID --clients N --rounds R
 // --prefix none: relayed lines carry no "<name> " prefix (the C floor broker).
+// --ws WEBPORT: the clients are WebSocket members of the browser room (marcel serve --chat --web WEBPORT), not line clients.
 // Each prints one "RESULT key=value ..." line for bench/chat/run.sh.
 var options = Options.Parse(args);
 LoadClient.ExpectPrefix = options.Prefixed;
+LoadClient.WebSocketPort = options.WebSocketPort;
 return options.Mode switch
 {
     "load" => await LoadRun.RunAsync(options),

@@ -101,7 +101,7 @@ internal static class ChatServe
 
         if (parse.GetValue(DatagramServe.Udp))
         {
-            return await DatagramServe.RunRoomAsync(parse, server, host, port, terminal, signal.Token);
+            return await DatagramServe.RunRoomAsync(parse, server, host, port, terminal, console, signal.Token);
         }
 
         TcpServerHost listener;
@@ -141,6 +141,7 @@ internal static class ChatServe
                 (Core.Discovery.MdnsResponder? announced, refused) = await AnnounceOptions.StartAsync(parse, listener.BoundEndPoints, name, "chat", tls, terminal, logging, signal.Token);
                 await using (announced)
                 {
+                    console.DatagramEndPoints = datagrams?.BoundEndPoints.Count ?? 0;
                     if (refused is null) await server.RunAsync([.. listener.BoundEndPoints, .. datagrams?.BoundEndPoints ?? []], signal.Token);
                 }
 

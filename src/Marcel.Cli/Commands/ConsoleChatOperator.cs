@@ -32,9 +32,12 @@ internal sealed class ConsoleChatOperator : IChatOperator, IAsyncDisposable
     /// <summary>Where browsers find the room's page (<c>--web</c>), shown under the listening line; none by default.</summary>
     public IReadOnlyList<Uri> Pages { get; set; } = [];
 
+    /// <summary>How many of the listening endpoints, at the end of the list, take datagrams (<c>--udp</c>, <c>--udp-port</c>); none by default.</summary>
+    public int DatagramEndPoints { get; set; }
+
     public void Listening(IReadOnlyList<IPEndPoint> endpoints)
     {
-        _terminal.WriteLine(string.Format(CultureInfo.CurrentCulture, ChatStrings.OpListening, string.Join(", ", endpoints)));
+        _terminal.WriteLine(string.Format(CultureInfo.CurrentCulture, ChatStrings.OpListening, ListeningEndPoints.Join(endpoints, DatagramEndPoints)));
         foreach (Uri page in Pages)
         {
             _terminal.WriteLine(string.Format(CultureInfo.CurrentCulture, WebHelp.PageAt, page));

@@ -11,8 +11,11 @@ internal sealed class ConsoleDialogueOperator(ConsoleTerminal terminal, int maxL
 {
     private const string ReplyPrompt = "S> ";
 
+    /// <summary>True when the server listens for datagrams (<c>serve --udp</c>): its listening line says UDP.</summary>
+    public bool OverUdp { get; init; }
+
     public void Listening(IReadOnlyList<IPEndPoint> endpoints) =>
-        terminal.WriteLine(Format(Strings.ServerListening, string.Join(", ", endpoints)));
+        terminal.WriteLine(Format(Strings.ServerListening, ListeningEndPoints.Join(endpoints, OverUdp ? endpoints.Count : 0)));
 
     public void Ready() => terminal.WriteLine(Strings.ServerReady);
 

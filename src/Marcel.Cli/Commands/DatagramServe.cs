@@ -72,7 +72,7 @@ internal static class DatagramServe
     }
 
     /// <summary><c>serve --chat --udp</c>: a room whose members are all datagram peers, until /quit, Ctrl-C or SIGTERM.</summary>
-    public static async Task<int> RunRoomAsync(ParseResult parse, ChatServer server, string host, int port, ConsoleTerminal terminal, CancellationToken stopping)
+    public static async Task<int> RunRoomAsync(ParseResult parse, ChatServer server, string host, int port, ConsoleTerminal terminal, ConsoleChatOperator console, CancellationToken stopping)
     {
         DatagramMembers members;
         try
@@ -88,6 +88,7 @@ internal static class DatagramServe
         await using (members)
         {
             TellLimits(terminal, parse, members.IdleTimeout);
+            console.DatagramEndPoints = members.BoundEndPoints.Count;
             await server.RunAsync(members.BoundEndPoints, stopping);
         }
 
@@ -135,7 +136,7 @@ internal static class DatagramServe
             return ExitCodes.Usage;
         }
 
-        var console = new ConsoleDialogueOperator(terminal, options.Lines.MaxLineBytes, idle);
+        var console = new ConsoleDialogueOperator(terminal, options.Lines.MaxLineBytes, idle) { OverUdp = true };
         ILogger logger = logging.CreateLogger<DialogueServer>();
         var server = new DialogueServer(options, console, logger);
         DatagramConversations clients;

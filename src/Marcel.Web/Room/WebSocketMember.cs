@@ -4,7 +4,6 @@ using Marcel.Core.Chat;
 using Marcel.Core.Chat.Events;
 using Marcel.Core.Chat.Members;
 using Marcel.Core.Chat.Room;
-using Marcel.Web.Resources;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
@@ -19,15 +18,12 @@ namespace Marcel.Web.Room;
 /// Its receive is never cancelled (a cancelled receive aborts a WebSocket): when the room dismisses it, the member
 /// sends its last line and a close frame while the receive stays pending, and the peer's close reply ends it.
 /// </remarks>
-internal sealed partial class WebSocketMember : QueuedMember
+internal sealed class WebSocketMember : QueuedMember
 {
     private readonly ChatRoom _room;
     private readonly WebSocket _socket;
     private readonly WebPeer _peer;
-    private readonly WebSocketMessageReader _reader;
-    private readonly ILogger _logger;
-    private SaidBatch? _batch;
-    private (WebSocketCloseStatus Status, string Description, string Line)? _refusal;
+    private readonly WebSocketInbox _inbox;
 
     private WebSocketMember(ChatRoom room, IWireFormat format, WebSocket socket, WebPeer peer, int maxMessageBytes, ILogger logger)
         : base(room.NewIdentity(MemberKinds.Web, peer.Remote), format, room.Options.MaxQueueBytes, room.Time.GetTimestamp())
@@ -35,8 +31,7 @@ internal sealed partial class WebSocketMember : QueuedMember
         _room = room;
         _socket = socket;
         _peer = peer;
-        _reader = new WebSocketMessageReader(socket, maxMessageBytes);
-        _logger = logger;
+        _inbox = new WebSocketInbox(room, this, socket, peer, maxMessageBytes, logger);
     }
 
     /// <summary>Serves one accepted WebSocket from its joining to its close; the socket lives as long as the returned task.</summary>
@@ -54,7 +49,9 @@ internal sealed partial class WebSocketMember : QueuedMember
                 var refused = outcome == JoinOutcome.Full
                     ? (WebSocketCloseCodes.TryAgainLater, "room full")
                     : (WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
-                await member.EndAsync(new Delivery(PrivateReply.Of(room.RefusalLine(outcome))), refused, Task.CompletedTask);
+                // Read on (saying nothing) until the peer's close reply, as a member does: see WebSocketInbox.ReadAsync.
+                Task refusedReading = member._inbox.ReadAsync(say: false);
+                await member.EndAsync(new Delivery(PrivateReply.Of(room.RefusalLine(outcome))), refused, refusedReading);
                 return;
             }
 
@@ -69,7 +66,7 @@ internal sealed partial class WebSocketMember : QueuedMember
             if (member is not null)
             {
                 await room.LeaveAsync(member, ChatCloseReason.HungUp); // Announces only if it did not leave already.
-                member._reader.Release();
+                member._inbox.Release();
                 member.Dispose();
             }
 
@@ -143,8 +140,95 @@ internal sealed partial class WebSocketMember : QueuedMember
         }
     }
 
-    private static bool IsFailure(Exception e) =>
+    /// <summary>True for the failures that mean the peer or the socket went away (reset, abort, bad UTF-8), not a bug.</summary>
+    internal static bool IsFailure(Exception e) =>
         e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException or ConnectionResetException or ConnectionAbortedException;
+
+    /// <summary>Reads until the member leaves (or is dismissed), tells the room, and ends the socket with the right code.</summary>
+    private async Task RunAsync()
+    {
+        Task<ChatCloseReason> reading = _inbox.ReadAsync(say: true);
+        var dismissed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (Stopping.Register(static d => ((TaskCompletionSource)d!).TrySetResult(), dismissed))
+        {
+            await Task.WhenAny(reading, dismissed.Task);
+        }
+
+        ChatCloseReason reason = StopReason ?? await reading;
+        Delivery? last = await _room.LeaveAsync(this, reason);
+        var close = WebSocketCloseCodes.For(reason);
+        if (_inbox.Refusal is { } refusal)
+        {
+            last = new Delivery(PrivateReply.Of(refusal.Line));
+            close = (refusal.Status, refusal.Description);
+        }
+
+        await EndAsync(last, close, reading);
+    }
+
+    /// <summary>
+    /// Sends what is queued and <paramref name="last"/>, then the close frame, each bounded by the shutdown grace; then
+    /// waits (bounded) for the peer's close reply, which ends <paramref name="reading"/>, so the connection is closed
+    /// only once the peer has read everything (closing earlier could make its reply meet a reset).
+    /// </summary>
+    private async Task EndAsync(Delivery? last, (WebSocketCloseStatus Status, string Description) close, Task reading)
+    {
+        try
+        {
+            await SayGoodbyeAsync(last, close, reading);
+        }
+        finally
+        {
+            if (!reading.IsCompleted)
+            {
+                _socket.Abort(); // Nothing more to say: the pending receive must end before the inbox gives its buffer back.
+                await reading;
+            }
+        }
+    }
+
+    private async Task SayGoodbyeAsync(Delivery? last, (WebSocketCloseStatus Status, string Description) close, Task reading)
+    {
+        if (StopReason == ChatCloseReason.Overflow)
+        {
+            return; // Already discarded and aborted: nothing more can reach it.
+        }
+
+        TimeSpan grace = _room.Options.ShutdownGrace;
+        Task drained = CloseAsync(last);
+        if (await Task.WhenAny(drained, Task.Delay(grace, _room.Time)) != drained)
+        {
+            Discard();
+            _socket.Abort();
+            return;
+        }
+
+        await drained;
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var deadline = new CancellationTokenSource(grace, _room.Time);
+            try
+            {
+                await _socket.CloseOutputAsync(close.Status, close.Description, deadline.Token);
+            }
+            catch (Exception e) when (IsFailure(e))
+            {
+                return;
+            }
+        }
+
+        if (_socket.State == WebSocketState.Aborted)
+        {
+            // The WebSocket layer refused a frame and already sent its close: give the peer the time to read it.
+            await Task.WhenAny(Task.Delay(grace, _room.Time), Task.Delay(Timeout.Infinite, _peer.Aborted));
+            return;
+        }
+
+        if (await Task.WhenAny(reading, Task.Delay(grace, _room.Time)) != reading)
+        {
+            _socket.Abort();
+        }
+    }
 
     private ValueTask SendAsync(ReadOnlyMemory<byte> frame) =>
         _socket.SendAsync(frame, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage | WebSocketMessageFlags.DisableCompression, CancellationToken.None);

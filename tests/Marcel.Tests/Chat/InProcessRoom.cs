@@ -27,11 +27,14 @@ internal sealed class InProcessRoom : IAsyncDisposable
 
     public Task Running => _run ?? Task.CompletedTask;
 
-    /// <summary>Starts a room; with <paramref name="time"/> (a fake clock) the test drives its idle sweep, notice window and grace.</summary>
-    public static async Task<InProcessRoom> StartAsync(ChatOptions? options = null, string host = "127.0.0.1", TimeProvider? time = null)
+    /// <summary>
+    /// Starts a room; with <paramref name="time"/> (a fake clock) the test drives its idle sweep, notice window and grace;
+    /// with <paramref name="roster"/> it holds newcomers where the test wants them.
+    /// </summary>
+    public static async Task<InProcessRoom> StartAsync(ChatOptions? options = null, string host = "127.0.0.1", TimeProvider? time = null, Core.Chat.Roster.IRoster? roster = null)
     {
         var console = new RecordingOperator();
-        var server = new ChatServer(options ?? new ChatOptions(), console, NullLogger.Instance, time);
+        var server = new ChatServer(options ?? new ChatOptions(), console, NullLogger.Instance, time, roster);
         await server.StartAsync();
         TcpServerHost listener = await TcpServerHost.StartAsync(host, 0, server.OnConnectedAsync, NullLoggerFactory.Instance);
         var room = new InProcessRoom(server, listener, console);

@@ -25,6 +25,8 @@ public class UsageErrorTests
     [InlineData("conect", "marcel: unknown command 'conect'; did you mean `connect`?")]
     [InlineData("connect [::1]:50000 6000", "marcel: the port is given twice")]
     [InlineData("connect localhost:abc", "marcel: port: 'abc' is not a port number")]
+    [InlineData("serve --udp --max-datagram 100", "marcel: --max-datagram must be between 256 and 65507 bytes.")]
+    [InlineData("connect --udp --max-datagram 70000 localhost 50000", "marcel: --max-datagram must be between 256 and 65507 bytes.")]
     public async Task A_bad_command_line_gets_one_error_line_the_usage_and_a_pointer_to_help(string commandLine, string error)
     {
         string[] arguments = commandLine.Split(' ');

@@ -1,25 +1,22 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
-using Marcel.Core.Dialogue;
 using Marcel.Core.Transport;
 using Marcel.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Marcel.Tests.Datagrams;
 
 /// <summary>The dialogue over UDP, in process, against datagram peers played by hand on 127.0.0.1.</summary>
 public sealed class DatagramDialogueTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Idle = TimeSpan.FromMinutes(5);
-    private readonly DialogueRecorder _console = new();
-    private readonly FakeTimeProvider _time = new();
-    private readonly CancellationTokenSource _stop = new();
-    private DatagramConversations _clients = null!;
-    private Task _serving = Task.CompletedTask;
+    private static readonly TimeSpan Idle = InProcessDatagramDialogue.Idle;
+    private InProcessDatagramDialogue? _dialogue;
     private string? _greeting;
 
-    private int Port => _clients.BoundEndPoints[0].Port;
+    private InProcessDatagramDialogue Dialogue => _dialogue ?? throw new InvalidOperationException("not started");
+
+    private int Port => Dialogue.Port;
 
     public ValueTask InitializeAsync()
     {
@@ -29,10 +26,7 @@ public sealed class DatagramDialogueTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _serving.WaitAsync(Timeouts.Step);
-        await _clients.DisposeAsync();
-        _stop.Dispose();
+        if (_dialogue is not null) await _dialogue.DisposeAsync();
     }
 
     [Fact]
@@ -42,13 +36,13 @@ public sealed class DatagramDialogueTests : IAsyncLifetime
         using var peer = UdpPeer.To(Port);
         await peer.SendAsync("bonjour\nune autre ligne\n");
         Assert.Equal("You are connected to the Marcel server. Send your messages.\n", await peer.ReceiveTextAsync());
-        await _console.WaitForAsync("C> une autre ligne");
-        _console.Type("Salut !");
+        await Dialogue.Console.WaitForAsync("C> une autre ligne");
+        Dialogue.Console.Type("Salut !");
         Assert.Equal("Salut !\n", await peer.ReceiveTextAsync());
         await peer.SendAsync("fin\n");
         Assert.Equal("Goodbye!\n", await peer.ReceiveTextAsync());
         Assert.Empty(await peer.ReceiveAsync());
-        await _console.WaitForAsync("ended ClientFarewell");
+        await Dialogue.Console.WaitForAsync("ended ClientFarewell");
     }
 
     [Fact]
@@ -58,7 +52,7 @@ public sealed class DatagramDialogueTests : IAsyncLifetime
         using var peer = UdpPeer.To(Port);
         using var stranger = UdpPeer.To(Port);
         await peer.SendAsync("first\n");
-        await _console.WaitForAsync("C> first");
+        await Dialogue.Console.WaitForAsync("C> first");
         for (int i = 0; i < 20; i++)
         {
             await stranger.SendAsync("me too\n");
@@ -67,11 +61,11 @@ public sealed class DatagramDialogueTests : IAsyncLifetime
         // The server handles one socket's datagrams in order: once the peer's next line is shown, every answer to
         // the stranger has been sent, and loopback has delivered it.
         await peer.SendAsync("second\n");
-        await _console.WaitForAsync("C> second");
+        await Dialogue.Console.WaitForAsync("C> second");
         List<byte[]> answers = stranger.TakeQueued();
         Assert.Equal(["Busy: another conversation is on. Try again later.\n"], answers.Select(Encoding.UTF8.GetString));
-        Assert.Single(_console.Shown, l => l.StartsWith("turned away", StringComparison.Ordinal));
-        Assert.DoesNotContain(_console.Shown, l => l.Contains("me too", StringComparison.Ordinal));
+        Assert.Single(Dialogue.Console.Shown, l => l.StartsWith("turned away", StringComparison.Ordinal));
+        Assert.DoesNotContain(Dialogue.Console.Shown, l => l.Contains("me too", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -81,14 +75,14 @@ public sealed class DatagramDialogueTests : IAsyncLifetime
         using var forged = UdpPeer.To(Port);
         byte[] probe = "x"u8.ToArray();
         await forged.SendAsync(probe);
-        await _console.WaitForAsync("C> x");
+        await Dialogue.Console.WaitForAsync("C> x");
         for (int i = 0; i < 5; i++)
         {
-            _console.Type(new string('r', 300));
+            Dialogue.Console.Type(new string('r', 300));
         }
 
-        _console.Type("FIN");
-        await _console.WaitForAsync("ended Operator");
+        Dialogue.Console.Type("FIN");
+        await Dialogue.Console.WaitForAsync("ended Operator");
         long sent = forged.TakeQueued().Sum(d => (long)d.Length);
         Assert.InRange(sent, 1, (AmplificationLimit.Factor * probe.Length) + AmplificationLimit.AllowanceBytes);
     }
@@ -100,11 +94,11 @@ public sealed class DatagramDialogueTests : IAsyncLifetime
         await StartAsync();
         using var peer = UdpPeer.To(Port);
         await peer.SendAsync("x");
-        await _console.WaitForAsync("C> x");
+        await Dialogue.Console.WaitForAsync("C> x");
         Assert.Empty(peer.TakeQueued()); // The greeting was sent before the line was shown: it was held.
         await peer.SendAsync("y");
         Assert.Equal(_greeting + "\n", await peer.ReceiveTextAsync());
-        await _console.WaitForAsync("C> y");
+        await Dialogue.Console.WaitForAsync("C> y");
     }
 
     [Fact]
@@ -117,8 +111,8 @@ public sealed class DatagramDialogueTests : IAsyncLifetime
         await peer.SendAsync(new byte[new DatagramOptions().MaxDatagramBytes + 1]);
         Assert.Equal("Message too long (over 1200 bytes in one datagram): not delivered.\n", await peer.ReceiveTextAsync());
         await peer.SendAsync("after\n");
-        await _console.WaitForAsync("C> after");
-        Assert.DoesNotContain(_console.Shown, l => l.StartsWith("ended", StringComparison.Ordinal));
+        await Dialogue.Console.WaitForAsync("C> after");
+        Assert.DoesNotContain(Dialogue.Console.Shown, l => l.StartsWith("ended", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -129,10 +123,10 @@ public sealed class DatagramDialogueTests : IAsyncLifetime
         await peer.SendAsync("hi\n");
         await peer.ReceiveTextAsync();
         await peer.SendAsync("verified\n");
-        await _console.WaitForAsync("C> verified");
-        _console.Type(new string('r', 1200));
-        await _console.WaitForAsync("reply too long 1200");
-        _console.Type("short");
+        await Dialogue.Console.WaitForAsync("C> verified");
+        Dialogue.Console.Type(new string('r', 1200));
+        await Dialogue.Console.WaitForAsync("reply too long 1200");
+        Dialogue.Console.Type("short");
         Assert.Equal("short\n", await peer.ReceiveTextAsync());
     }
 
@@ -142,17 +136,17 @@ public sealed class DatagramDialogueTests : IAsyncLifetime
         await StartAsync();
         using var peer = UdpPeer.To(Port);
         await peer.SendAsync("hello\n");
-        await _console.WaitForAsync("C> hello");
-        _time.Advance(Idle - TimeSpan.FromSeconds(1));
+        await Dialogue.Console.WaitForAsync("C> hello");
+        Dialogue.Time.Advance(Idle - TimeSpan.FromSeconds(1));
         await peer.SendAsync("still here\n");
-        await _console.WaitForAsync("C> still here");
-        _time.Advance(Idle - TimeSpan.FromSeconds(1));
+        await Dialogue.Console.WaitForAsync("C> still here");
+        Dialogue.Time.Advance(Idle - TimeSpan.FromSeconds(1));
         await peer.SendAsync("and here\n");
-        await _console.WaitForAsync("C> and here"); // Twice as long in all, but never that long in silence.
-        Assert.DoesNotContain(_console.Shown, l => l.StartsWith("ended", StringComparison.Ordinal));
+        await Dialogue.Console.WaitForAsync("C> and here"); // Twice as long in all, but never that long in silence.
+        Assert.DoesNotContain(Dialogue.Console.Shown, l => l.StartsWith("ended", StringComparison.Ordinal));
 
-        _time.Advance(Idle);
-        await _console.WaitForAsync("ended ClientSilent");
+        Dialogue.Time.Advance(Idle);
+        await Dialogue.Console.WaitForAsync("ended ClientSilent");
         List<string> last = [];
         while (last.Count < 3) last.Add(await peer.ReceiveTextAsync());
         Assert.Equal(["You are connected to the Marcel server. Send your messages.\n", "Goodbye!\n", ""], last);
@@ -164,23 +158,71 @@ public sealed class DatagramDialogueTests : IAsyncLifetime
         await StartAsync();
         using var first = UdpPeer.To(Port);
         await first.SendAsync("one\n");
-        await _console.WaitForAsync("C> one");
+        await Dialogue.Console.WaitForAsync("C> one");
         await first.SendAsync("FIN\n");
-        await _console.WaitForAsync("ended ClientFarewell");
-        await _console.WaitForAsync("ready", count: 2);
+        await Dialogue.Console.WaitForAsync("ended ClientFarewell");
+        await Dialogue.Console.WaitForAsync("ready", count: 2);
         using var second = UdpPeer.To(Port);
         await second.SendAsync("two\n");
         Assert.StartsWith("You are connected", await second.ReceiveTextAsync(), StringComparison.Ordinal);
-        await _console.WaitForAsync($"connected {second.Local}");
+        await Dialogue.Console.WaitForAsync($"connected {second.Local}");
     }
 
-    private async Task StartAsync()
+    [Fact]
+    public async Task Invalid_UTF8_in_a_datagram_is_shown_with_replacement_characters_and_the_conversation_goes_on()
     {
-        var options = new DialogueOptions { KeepOpen = true, Greeting = _greeting };
-        _clients = await DatagramConversations.BindAsync(
-            "127.0.0.1", 0, new DatagramOptions(), options.Lines.Ending, Idle, _console, NullLogger.Instance, _time, TestContext.Current.CancellationToken);
-        var server = new DialogueServer(options, _console, NullLogger.Instance, _time);
-        _serving = server.RunAsync(_clients.BoundEndPoints, _clients, _stop.Token);
-        await _console.WaitForAsync("ready");
+        await StartAsync();
+        using var peer = UdpPeer.To(Port);
+        await peer.SendAsync([(byte)'a', 0xC3, (byte)'b', 0xFF, (byte)'\n']);
+        await Dialogue.Console.WaitForAsync("C> a\uFFFDb\uFFFD");
+        await peer.SendAsync("après\n");
+        await Dialogue.Console.WaitForAsync("C> après");
     }
+
+    [Fact]
+    public async Task A_flood_from_one_address_on_many_ports_gets_one_busy_answer_and_the_conversation_is_still_served()
+    {
+        await StartAsync();
+        using var peer = UdpPeer.To(Port);
+        await peer.SendAsync("first\n");
+        await peer.ReceiveTextAsync();
+        UdpPeer[] flood = [.. Enumerable.Range(0, 10).Select(_ => UdpPeer.To(Port))];
+        try
+        {
+            // 200 datagrams: within the server's socket buffer, so the kernel drops none of the peer's.
+            for (int i = 0; i < 20; i++)
+            {
+                foreach (UdpPeer port in flood) await port.SendAsync("flood\n");
+            }
+
+            await peer.SendAsync("second\n");
+            await Dialogue.Console.WaitForAsync("C> second"); // One socket's datagrams in order: every flood datagram was handled.
+            Dialogue.Console.Type("still served");
+            Assert.Equal("still served\n", await peer.ReceiveTextAsync());
+            Assert.Equal(["Busy: another conversation is on. Try again later.\n"], flood.SelectMany(f => f.TakeQueued()).Select(Encoding.UTF8.GetString));
+        }
+        finally
+        {
+            foreach (UdpPeer port in flood) port.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_datagram_sent_to_a_broadcast_address_is_never_answered_nor_starts_a_conversation()
+    {
+        _dialogue = await InProcessDatagramDialogue.StartAsync(host: "0.0.0.0"); // A socket bound to one address never hears a broadcast.
+        using var broadcaster = UdpPeer.To(Port);
+        broadcaster.Socket.EnableBroadcast = true;
+        await broadcaster.Socket.SendToAsync("anyone?\n"u8.ToArray(), SocketFlags.None, new IPEndPoint(IPAddress.Parse("127.255.255.255"), Port), TestContext.Current.CancellationToken);
+        using var peer = UdpPeer.To(Port);
+        await peer.SendAsync("bonjour\n");
+        Assert.StartsWith("You are connected", await peer.ReceiveTextAsync(), StringComparison.Ordinal);
+        await Dialogue.Console.WaitForAsync("C> bonjour");
+        // No wait needed: one socket's datagrams are handled in order, so the broadcast was dropped before the peer spoke.
+        Assert.Empty(broadcaster.TakeQueued());
+        Assert.DoesNotContain(Dialogue.Console.Shown, l => l.Contains("anyone?", StringComparison.Ordinal) || l.StartsWith("turned away", StringComparison.Ordinal));
+        Assert.Contains($"connected {peer.Local}", Dialogue.Console.Shown);
+    }
+
+    private async Task StartAsync() => _dialogue = await InProcessDatagramDialogue.StartAsync(_greeting);
 }

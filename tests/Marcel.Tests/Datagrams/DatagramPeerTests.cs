@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
 using Marcel.Tests.Support;
@@ -43,9 +42,15 @@ public class DatagramPeerTests
     {
         string program = ExternalProgram.Require(peer);
         int port = UdpPeer.UnusedPort();
-        string[] arguments = peer == "socat" ? [$"UDP-LISTEN:{port},bind=127.0.0.1", "-"] : ["-u", "-l", "127.0.0.1", Port(port)];
+        // Verbose, each says on stderr once it is bound: a datagram sent before would be lost.
+        (string[] arguments, string bound) = peer switch
+        {
+            "socat" => ((string[])["-d", "-d", $"UDP-LISTEN:{port},bind=127.0.0.1", "-"], "listening on"),
+            "ncat" => (["-v", "-u", "-l", "127.0.0.1", Port(port)], "Listening on"),
+            _ => (["-v", "-u", "-l", "127.0.0.1", Port(port)], "Bound on"),
+        };
         await using PeerProcess listener = PeerProcess.Start(program, arguments);
-        await WaitForUdpListenerAsync(port);
+        await listener.WaitForErrorAsync(bound);
         await using PeerProcess client = MarcelCli.Start("connect", "--udp", "127.0.0.1", Port(port));
         await client.WaitForOutputAsync("Datagrams to 127.0.0.1:" + Port(port));
         await client.WriteLineAsync("hi from marcel");
@@ -72,6 +77,23 @@ public class DatagramPeerTests
             Assert.Contains("[received a datagram of 60 bytes]", client.Error, StringComparison.Ordinal);
             Assert.Contains("[received a datagram of 0 bytes]", client.Error, StringComparison.Ordinal); // The server's hang-up.
             await server.WaitForOutputAsync("C> bonjour\nC> FIN\n");
+            Assert.Contains($"Listening on 127.0.0.1:{port} (UDP)\n", server.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Silence_for_the_idle_timeout_ends_the_conversation_and_the_console_says_udp_has_no_hang_up()
+    {
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync("--udp", "--idle-timeout", "1");
+        await using (server)
+        {
+            using var peer = UdpPeer.To(port);
+            await peer.SendAsync("bonjour\n");
+            Assert.StartsWith("You are connected", await peer.ReceiveTextAsync(), StringComparison.Ordinal);
+            // The clock here is the real one (a whole process): one second, awaited through the console line it prints.
+            await server.WaitForOutputAsync("(The client sent nothing for 1 s; UDP has no hang-up, so silence ends the conversation.)");
+            Assert.Equal("Goodbye!\n", await peer.ReceiveTextAsync());
+            Assert.Empty(await peer.ReceiveAsync());
         }
     }
 
@@ -101,6 +123,7 @@ public class DatagramPeerTests
         byte[] buffer = new byte[2000];
         int received = await silent.ReceiveAsync(buffer, SocketFlags.None, Timeouts.StepToken());
         Assert.Equal("short\n", Encoding.UTF8.GetString(buffer, 0, received));
+        // Deliberately no wait: the client has exited, so all it sent is already here; the long line is not.
         Assert.Equal(0, silent.Available);
     }
 
@@ -115,15 +138,23 @@ public class DatagramPeerTests
         Assert.Equal($"Cannot listen on 127.0.0.1:{port}: the port is already in use\n", server.Error);
     }
 
-    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Waits until something is bound to UDP <paramref name="port"/>: a datagram sent earlier would be lost. No event tells this; the wait is bounded.</summary>
-    private static async Task WaitForUdpListenerAsync(int port)
+    [Theory]
+    [InlineData("en", "--udp", "Listening on 127.0.0.1:{0} (UDP)\n")]
+    [InlineData("fr", "--udp", "À l'écoute sur 127.0.0.1:{0} (UDP)\n")]
+    [InlineData("en", "--chat --udp", "Chat room listening on 127.0.0.1:{0} (UDP)\n")]
+    [InlineData("fr", "--chat --udp", "Salon à l'écoute sur 127.0.0.1:{0} (UDP)\n")]
+    [InlineData("en", "--chat --udp-port {1}", "Chat room listening on 127.0.0.1:{0} (TCP), 127.0.0.1:{1} (UDP)\n")]
+    [InlineData("fr", "--chat --udp-port {1}", "Salon à l'écoute sur 127.0.0.1:{0} (TCP), 127.0.0.1:{1} (UDP)\n")]
+    [InlineData("en", "", "Listening on 127.0.0.1:{0}\n")]
+    public async Task The_listening_line_says_which_endpoints_take_datagrams(string language, string options, string expected)
     {
-        using var bound = new CancellationTokenSource(Timeouts.Step);
-        while (!IPGlobalProperties.GetIPGlobalProperties().GetActiveUdpListeners().Any(e => e.Port == port))
+        int udpPort = UdpPeer.UnusedPort();
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync(["--lang", language, .. string.Format(CultureInfo.InvariantCulture, options, 0, udpPort).Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
+        await using (server)
         {
-            await Task.Delay(20, bound.Token);
+            await server.WaitForOutputAsync(string.Format(CultureInfo.InvariantCulture, expected, port, udpPort));
         }
     }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 }

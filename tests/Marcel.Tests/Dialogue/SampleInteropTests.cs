@@ -6,7 +6,8 @@ namespace Marcel.Tests.Dialogue;
 /// <summary>The C# ports of the chapter's scripts in samples/, against marcel and the Python originals.</summary>
 public class SampleInteropTests
 {
-    private static PeerProcess StartSample(string name, int port) =>
+    /// <summary>Runs the sample <paramref name="name"/> (built beside the tests) on 127.0.0.1:<paramref name="port"/>.</summary>
+    internal static PeerProcess StartSample(string name, int port) =>
         PeerProcess.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, name + ".dll"), "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]);
 
     [Fact]

@@ -9,31 +9,12 @@ internal sealed class UdpPeer : IDisposable
 {
     private readonly byte[] _buffer = new byte[70_000];
 
-    private UdpPeer(IPEndPoint server)
+    private UdpPeer(IPEndPoint server, IPAddress? local = null)
     {
         Server = server;
         Socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        Socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        // A burst of a few hundred datagrams (the member contract queues 400 lines at once) overflows Linux's default
-        // 208 KiB receive buffer when this test's reader is starved on a loaded machine: each loopback datagram costs
-        // a whole buffer there, whatever its size. The kernel then drops them, which is UDP and not the member's doing.
-        // Root may go past net.core.rmem_max (SO_RCVBUFFORCE); elsewhere the ordinary request is capped by it.
-        const int Bytes = 8 << 20;
-        try
-        {
-            if (OperatingSystem.IsLinux())
-            {
-                Socket.SetRawSocketOption(1 /* SOL_SOCKET */, 33 /* SO_RCVBUFFORCE */, BitConverter.GetBytes(Bytes));
-            }
-            else
-            {
-                Socket.ReceiveBufferSize = Bytes;
-            }
-        }
-        catch (SocketException)
-        {
-            Socket.ReceiveBufferSize = Bytes;
-        }
+        Socket.Bind(new IPEndPoint(local ?? IPAddress.Loopback, 0));
+        GiveLargeReceiveBuffer(Socket);
     }
 
     public Socket Socket { get; }
@@ -45,9 +26,37 @@ internal sealed class UdpPeer : IDisposable
     /// <summary>Bytes received so far.</summary>
     public long BytesReceived { get; private set; }
 
+    /// <summary>An 8 MiB kernel receive buffer for <paramref name="socket"/>, so that a burst to a starved reader is not dropped.</summary>
+    public static void GiveLargeReceiveBuffer(Socket socket)
+    {
+        // A burst of a few hundred datagrams (the member contract queues 400 lines at once) overflows Linux's default
+        // 208 KiB receive buffer when this test's reader is starved on a loaded machine: each loopback datagram costs
+        // a whole buffer there, whatever its size. The kernel then drops them, which is UDP and not the member's doing.
+        // Root may go past net.core.rmem_max (SO_RCVBUFFORCE); elsewhere the ordinary request is capped by it.
+        const int Bytes = 8 << 20;
+        try
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                socket.SetRawSocketOption(1 /* SOL_SOCKET */, 33 /* SO_RCVBUFFORCE */, BitConverter.GetBytes(Bytes));
+            }
+            else
+            {
+                socket.ReceiveBufferSize = Bytes;
+            }
+        }
+        catch (SocketException)
+        {
+            socket.ReceiveBufferSize = Bytes;
+        }
+    }
+
     public static UdpPeer To(IPEndPoint server) => new(server);
 
     public static UdpPeer To(int port) => new(new IPEndPoint(IPAddress.Loopback, port));
+
+    /// <summary>A peer sending from <paramref name="local"/> (on Linux every 127.x.y.z is this machine): another address than the others.</summary>
+    public static UdpPeer From(IPAddress local, int port) => new(new IPEndPoint(IPAddress.Loopback, port), local);
 
     /// <summary>A UDP port on 127.0.0.1 that nobody listens on a moment ago.</summary>
     public static int UnusedPort()

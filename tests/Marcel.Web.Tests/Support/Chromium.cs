@@ -62,6 +62,17 @@ internal sealed class Chromium : IAsyncDisposable
         return page;
     }
 
+    /// <summary>
+    /// A screenshot of <paramref name="page"/> as a test artefact: attached to the test's report, and left beside the
+    /// tests for a look (<c>screenshots/NAME</c>).
+    /// </summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        string file = Path.Combine(AppContext.BaseDirectory, "screenshots", name);
+        byte[] png = await page.ScreenshotAsync(new PageScreenshotOptions { Path = file });
+        TestContext.Current.AddAttachment(name, png, "image/png");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Browser.CloseAsync();

@@ -81,9 +81,14 @@ internal sealed class EchoRoom : IAsyncDisposable
         catch (WebSocketException)
         {
             // The WebSocket layer refused a frame (invalid UTF-8), sent its close frame and gave up the socket: leave the
-            // connection open until the peer hangs up, so its close reply cannot arrive at a closed socket (a reset).
+            // connection open until the peer hangs up (awaited: the connection's abort), so its close reply cannot arrive
+            // at a closed socket (a reset). Bounded, for a peer that never hangs up.
             Ends.Add(WebSocketRead.Closed);
-            await Task.Delay(TimeSpan.FromSeconds(2), peer.Aborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            var hungUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (peer.Aborted.Register(() => hungUp.TrySetResult()))
+            {
+                await hungUp.Task.WaitAsync(Timeouts.Step).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         }
     }
 }

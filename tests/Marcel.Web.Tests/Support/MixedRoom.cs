@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Marcel.Core.Chat;
+using Marcel.Core.Chat.Roster;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Marcel.Web.Tests.Support;
@@ -19,13 +20,13 @@ internal sealed class MixedRoom : IAsyncDisposable
 
     public Uri Page => Web.PageUrls[0];
 
-    public static async Task<MixedRoom> StartAsync(ChatOptions? options = null, TimeProvider? time = null)
+    public static async Task<MixedRoom> StartAsync(ChatOptions? options = null, TimeProvider? time = null, IRoster? roster = null, WebRoomOptions? web = null)
     {
         options ??= new ChatOptions();
-        InProcessRoom room = await InProcessRoom.StartAsync(options, time: time);
-        WebRoomHost web = await WebRoom.StartAsync(
-            room.Server.Room, new WebRoomOptions { Host = "127.0.0.1", Port = 0, MaxMessageBytes = options.Lines.MaxLineBytes }, NullLoggerFactory.Instance);
-        return new MixedRoom(room, web);
+        InProcessRoom room = await InProcessRoom.StartAsync(options, time: time, roster: roster);
+        WebRoomHost host = await WebRoom.StartAsync(
+            room.Server.Room, (web ?? new WebRoomOptions()) with { Host = "127.0.0.1", Port = 0, MaxMessageBytes = options.Lines.MaxLineBytes }, NullLoggerFactory.Instance);
+        return new MixedRoom(room, host);
     }
 
     /// <summary>A WebSocket member, past its welcome; with the name it was given.</summary>

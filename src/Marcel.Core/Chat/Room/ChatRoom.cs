@@ -127,7 +127,7 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
             return JoinOutcome.Full;
         }
 
-        bool seated = false;
+        bool settled = false; // The reservation was turned into a seat or given back.
         try
         {
             RosterPage others = await Roster.ListAsync(Options.NamesShown, cancellationToken);
@@ -141,18 +141,18 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
             welcome.Add(RoomText.Format(ChatStrings.Welcome, Options.Name, member.Identity.Name));
             welcome.Add(RoomText.WhoIsHere(others, Options.NamesShown));
             member.TryDeliver(new Delivery(new PrivateReply(welcome)));
-            if (_stopping)
+            // Seated atomically against ShutdownAsync's list: a flag read here could say "running" while shutdown lists
+            // the members before this one sits down, and it would never be dismissed (no goodbye, cut off at the end).
+            settled = true;
+            if (!_members.Seat(member))
             {
                 await Roster.RemoveAsync(member.Identity, cancellationToken);
                 return JoinOutcome.Stopping;
             }
-
-            _members.Seat(member);
-            seated = true;
         }
         finally
         {
-            if (!seated)
+            if (!settled)
             {
                 _members.Seat(null);
             }
@@ -280,7 +280,7 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
     private async Task ShutdownAsync()
     {
         _stopping = true;
-        IRoomMember[] members = _members.Snapshot();
+        IRoomMember[] members = _members.Close();
         Operator.Happened(members.Length switch
         {
             0 => ChatStrings.OpStoppingNone,

@@ -13,6 +13,7 @@ internal sealed class LocalMembers
     private int _version;
     private int _snapshotVersion;
     private int _reserved;
+    private bool _closed;
 
     public int Count
     {
@@ -34,17 +35,36 @@ internal sealed class LocalMembers
         }
     }
 
-    /// <summary>Turns a reservation into a seat (or just gives it back when <paramref name="member"/> is null).</summary>
-    public void Seat(IRoomMember? member)
+    /// <summary>
+    /// Turns a reservation into a seat (or just gives it back when <paramref name="member"/> is null); false, and no
+    /// seat, once <see cref="Close"/> ran: the room is shutting down and would never dismiss a member seated after it.
+    /// </summary>
+    public bool Seat(IRoomMember? member)
     {
         lock (_byId)
         {
             _reserved--;
-            if (member is not null)
+            if (member is null || _closed)
             {
-                _byId.Add(member.Identity.Id, member);
-                _version++;
+                return false;
             }
+
+            _byId.Add(member.Identity.Id, member);
+            _version++;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Seats no one from now on and returns who is seated: every member is either in the list (and dismissed by the
+    /// caller) or refused by <see cref="Seat"/>, so none slips in between the check and the list (issue 11's lost goodbye).
+    /// </summary>
+    public IRoomMember[] Close()
+    {
+        lock (_byId)
+        {
+            _closed = true;
+            return [.. _byId.Values];
         }
     }
 

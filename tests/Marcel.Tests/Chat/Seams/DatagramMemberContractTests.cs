@@ -2,7 +2,6 @@ using Marcel.Core.Chat;
 using Marcel.Core.Chat.Members;
 using Marcel.Core.Chat.Room;
 using Marcel.Tests.Chat.Udp;
-using Marcel.Tests.Support;
 
 namespace Marcel.Tests.Chat.Seams;
 
@@ -18,13 +17,10 @@ public sealed class DatagramMemberContractTests : RoomMemberContractTests
         public async Task<IMemberPeer> JoinAsync()
         {
             (DatagramLinePeer peer, string name) = await room.JoinAsync();
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (true)
-            {
-                if (Room.Members.Snapshot().SingleOrDefault(m => m.Identity.Name == name) is { } member) return new UdpPeer(peer, name, member);
-                if (clock.Elapsed > Timeouts.Step) throw new TimeoutException(name + " never took its seat");
-                await Task.Delay(5, TestContext.Current.CancellationToken);
-            }
+            // The welcome is queued just before the member takes its seat; the room tells its operator of the join
+            // after it. One peer joins at a time, so each join has its own notice.
+            await room.Console.WaitForAsync($"* {name} joined.");
+            return new UdpPeer(peer, name, Room.Members.Snapshot().Single(m => m.Identity.Name == name));
         }
 
         public ValueTask DisposeAsync() => room.DisposeAsync();

@@ -17,14 +17,7 @@ public sealed class LineMemberContractTests : RoomMemberContractTests
         public async Task<IMemberPeer> JoinAsync()
         {
             (LineClient client, string name) = await room.JoinAsync();
-            // The welcome is queued just before the member takes its seat: wait for the seat.
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (true)
-            {
-                if (Room.Members.Snapshot().SingleOrDefault(m => m.Identity.Name == name) is { } member) return new TcpPeer(client, name, member);
-                if (clock.Elapsed > Timeouts.Step) throw new TimeoutException(name + " never took its seat");
-                await Task.Delay(5, TestContext.Current.CancellationToken);
-            }
+            return new TcpPeer(client, name, await SeatedAsync(Room, name, client.SendLineAsync, client.ReadLineAsync));
         }
 
         public ValueTask DisposeAsync() => room.DisposeAsync();

@@ -106,6 +106,24 @@ public abstract class RoomMemberContractTests
         Assert.Equal("Zoe", room.Room.Members.Find(a.Member.Identity.Id)?.Identity.Name);
     }
 
+    /// <summary>
+    /// The member the room seated for the peer called <paramref name="name"/>. The welcome is queued just before the
+    /// seat is taken, but a member reads its peer only once seated: the answer to a command proves the seat.
+    /// </summary>
+    protected static async Task<IRoomMember> SeatedAsync(ChatRoom room, string name, Func<string, Task> send, Func<Task<string?>> read)
+    {
+        await send("/seated");
+        while (await read() is { } line)
+        {
+            if (line.Contains("/seated", StringComparison.Ordinal))
+            {
+                return room.Members.Snapshot().Single(m => m.Identity.Name == name);
+            }
+        }
+
+        throw new InvalidOperationException(name + " was closed before it took its seat");
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -32,19 +32,8 @@ public sealed class WebSocketMemberContractTests : RoomMemberContractTests
             await peer.ReadLineAsync(); // who is here
             int at = welcome.IndexOf("you are ", StringComparison.Ordinal) + "you are ".Length;
             peer.Name = welcome[at..welcome.IndexOf('.', at)];
-            // The welcome is queued just before the member takes its seat: wait for the seat.
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (true)
-            {
-                if (Room.Members.Snapshot().SingleOrDefault(m => m.Identity.Name == peer.Name) is { } member)
-                {
-                    peer.Member = member;
-                    return peer;
-                }
-
-                if (clock.Elapsed > Timeouts.Step) throw new TimeoutException(peer.Name + " never took its seat");
-                await Task.Delay(5, TestContext.Current.CancellationToken);
-            }
+            peer.Member = await SeatedAsync(Room, peer.Name, peer.SendLineAsync, peer.ReadLineAsync);
+            return peer;
         }
 
         public async ValueTask DisposeAsync()

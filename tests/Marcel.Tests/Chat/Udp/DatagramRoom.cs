@@ -39,10 +39,13 @@ internal sealed class DatagramRoom : IAsyncDisposable
         return room;
     }
 
-    /// <summary>A peer that joins with an empty datagram and a second one to show it receives, and reads its welcome (two lines).</summary>
-    public async Task<(DatagramLinePeer Peer, string Name)> JoinAsync()
+    /// <summary>
+    /// A peer that joins with an empty datagram and a second one to show it receives, and reads its welcome (two lines);
+    /// through <paramref name="port"/> when given (a relay in front of the room).
+    /// </summary>
+    public async Task<(DatagramLinePeer Peer, string Name)> JoinAsync(int? port = null)
     {
-        var peer = new DatagramLinePeer(UdpPeer.To(Port));
+        var peer = new DatagramLinePeer(UdpPeer.To(port ?? Port));
         await peer.Udp.SendAsync([]);
         await peer.Udp.SendAsync([]);
         string welcome = await peer.ReadLineAsync() ?? throw new InvalidOperationException("closed before the welcome");

@@ -1,4 +1,6 @@
+using System.Net;
 using Marcel.Core.Chat;
+using Marcel.Core.Transport;
 using Marcel.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -33,8 +35,10 @@ public class DatagramRoomTests
         Assert.DoesNotContain(room.Console.Shown, l => l.StartsWith('<') && !l.Contains("hello, first line", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task FIN_ends_the_membership_with_the_goodbye_then_an_empty_datagram_and_the_room_is_told()
+    [Theory]
+    [InlineData("FIN")]
+    [InlineData("/quit")]
+    public async Task FIN_or_quit_ends_the_membership_with_the_goodbye_then_an_empty_datagram_and_the_room_is_told(string farewell)
     {
         await using DatagramRoom room = await DatagramRoom.StartAsync();
         (DatagramLinePeer stays, _) = await room.JoinAsync();
@@ -43,7 +47,7 @@ public class DatagramRoomTests
         await using (leaves)
         {
             await stays.ReadUntilAsync(l => l.Contains(name, StringComparison.Ordinal));
-            await leaves.SendLineAsync("FIN");
+            await leaves.SendLineAsync(farewell);
             await leaves.ReadUntilAsync(l => l == "Goodbye!"); // After the join notice, when both joins fell in one window.
             Assert.Null(await leaves.ReadLineAsync()); // The empty datagram: UDP's nearest thing to a hang-up.
             Assert.Equal($"* {name} left.", await stays.ReadLineAsync());
@@ -68,6 +72,38 @@ public class DatagramRoomTests
             time.Advance(TimeSpan.FromSeconds(1)); // The window closes on the room's clock too.
             await room.Console.WaitForAsync($"{name} left");
         }
+    }
+
+    [Fact]
+    public async Task A_datagram_over_the_maximum_is_refused_to_its_sender_alone_and_nothing_of_it_is_said()
+    {
+        await using DatagramRoom room = await DatagramRoom.StartAsync();
+        (DatagramLinePeer watcher, _) = await room.JoinAsync();
+        (DatagramLinePeer talker, string name) = await room.JoinAsync();
+        await using (watcher)
+        await using (talker)
+        {
+            await talker.Udp.SendAsync(new byte[new DatagramOptions().MaxDatagramBytes + 1]);
+            Assert.Equal("Message too long (over 1200 bytes in one datagram): not delivered.", await talker.ReadUntilAsync(l => !l.StartsWith("* ", StringComparison.Ordinal)));
+            await talker.SendLineAsync("after");
+            Assert.Equal($"<{name}> after", await watcher.ReadUntilAsync(l => l.StartsWith('<')));
+        }
+    }
+
+    [Fact]
+    public async Task A_denied_address_gets_no_answer_and_the_operator_is_told_while_others_join()
+    {
+        var options = new ChatOptions { Access = new ChatAccess([], [IPNetwork.Parse("127.0.0.1/32")]) };
+        await using DatagramRoom room = await DatagramRoom.StartAsync(options);
+        using var denied = UdpPeer.To(room.Port);
+        await denied.SendAsync("let me in\n");
+        await using var allowed = new DatagramLinePeer(UdpPeer.From(IPAddress.Parse("127.0.0.2"), room.Port));
+        await allowed.SendLineAsync("hello");
+        Assert.StartsWith("Welcome to", await allowed.ReadLineAsync(), StringComparison.Ordinal);
+        await room.Console.WaitForAsync($"Refused {denied.Local}");
+        // No wait needed: one socket's datagrams are handled in order, so the denied one was dealt with before the welcome.
+        Assert.Empty(denied.TakeQueued());
+        Assert.Equal(1, room.Members.Count);
     }
 
     [Fact]
