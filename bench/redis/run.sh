@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Room across servers: one marcel against three marcels sharing one redis-server, same generator, same load, one run.
-# Usage: bench/redis/run.sh     (CLIENTS=900 SENDERS=10 RATE=1000 SECONDS_PER=5 by default; the issue's full size is
-#                                CLIENTS=9000, which needs ulimit -n > 20000 and a quiet machine)
-# Then redis-benchmark's PUBLISH rate on the same redis-server, as the anchor of how far one Redis goes.
+# Usage: bench/redis/run.sh     (the issue's size by default: CLIENTS=9000 SENDERS=10, paced at RATE=100 lines/s in
+#                                total (180,000 deliveries/s: what this 2-core machine holds without queueing; 100
+#                                lines/s saturated it), SECONDS_PER=10; the generator holds 9,000 descriptors)
+# Then Redis's own round trip (redis-benchmark PING, one connection) and its PUBLISH rate on the same redis-server, as
+# the anchors of the latency target and of how far one Redis goes.
 # Prints a markdown table; raw RESULT lines in bench/redis/out/results.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-CLIENTS=${CLIENTS:-900} SENDERS=${SENDERS:-10} RATE=${RATE:-1000} SECONDS_PER=${SECONDS_PER:-5}
+CLIENTS=${CLIENTS:-9000} SENDERS=${SENDERS:-10} RATE=${RATE:-20} SECONDS_PER=${SECONDS_PER:-10}
 out=bench/redis/out
 mkdir -p "$out"
 command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install redis-server"; exit 1; }
@@ -30,7 +32,8 @@ wait_listen "$redis_port"
 
 start_marcel() { # $1 = node name, rest = extra options; prints "port pid"
   local port; port=$(free_port)
-  "$out/marcel-aot/marcel" serve --chat --host 127.0.0.1 --port "$port" --max-clients 20000 "${@:2}" </dev/null >/dev/null 2>&1 &
+  # Warnings (a split, a gap in a server's numbers, a dropped subscription) kept in out/NODE.log.
+  "$out/marcel-aot/marcel" serve --chat --host 127.0.0.1 --port "$port" --max-clients 20000 "${@:2}" </dev/null >/dev/null 2>"$out/$1.log" &
   local pid=$!
   wait_listen "$port"
   echo "$port $pid"
@@ -56,23 +59,61 @@ done
 load "3 servers x $((CLIENTS / 3)) clients, one Redis" "$(IFS=,; echo "${ports[*]}")" "$(IFS=,; echo "${servers[*]}")" --redis-pid "$redis_pid"
 for pid in "${servers[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
 
+echo "  redis-benchmark PING (Redis's round trip)" >&2
+ping=$(redis-benchmark -p "$redis_port" -c 1 -n 20000 --csv PING 2>/dev/null | grep '^"PING"' | tail -n 1 || true)
+echo "redis-ping|$ping" >> "$out/results.txt"
+
 echo "  redis-benchmark PUBLISH" >&2
 # Three subscribers stand for three servers (each message is written to three sockets, as in the room).
 for _ in 1 2 3; do redis-cli -p "$redis_port" subscribe marcel:room:bench:events >/dev/null & pids+=("$!"); done
 sleep 0.5
+redis_cpu() { awk '{ s += $1 } END { printf "%d", s }' /proc/"$redis_pid"/task/*/schedstat; }
+cpu_before=$(redis_cpu)
 bench=$(redis-benchmark -p "$redis_port" -q -n 200000 -c 50 PUBLISH marcel:room:bench:events "<user1> a line of chat, about sixty bytes long, as said" 2>/dev/null | tr '\r' '\n' | grep -E 'requests per second' | tail -n 1)
-echo "redis-benchmark PUBLISH (50 connections, 3 subscribers): $bench" | tee -a "$out/results.txt"
+cpu_after=$(redis_cpu)
+echo "redis-benchmark PUBLISH (50 connections, 3 subscribers): $bench, Redis CPU $(( (cpu_after - cpu_before) / 200000 )) ns per PUBLISH" | tee -a "$out/results.txt" >&2
 
 python3 - "$out/results.txt" <<'PY'
-import sys
-rows = []
+import csv, sys
+rows, ping, publish = [], None, None
 for raw in open(sys.argv[1]):
+    if raw.startswith('redis-ping|'):
+        cells = next(csv.reader([raw.split('|', 1)[1]]), [])
+        # "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+        ping = (float(cells[4]), float(cells[6])) if len(cells) >= 7 else None
+        continue
+    if raw.startswith('redis-benchmark PUBLISH'):
+        publish = raw.strip(); continue
     if '|' not in raw: continue
     label, result = raw.rstrip('\n').split('|', 1)
     f = dict(kv.split('=', 1) for kv in result.split()[1:] if '=' in kv)
     rows.append((label, f))
-print("| Scenario | Delivered lines/s | p50 ms | p99 ms | Loss | Out of order | Servers' CPU ns/delivered line (summed) | Redis CPU ns/line said |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+def fmt_us(f):
+    total = num(f, 'redis_cpu_ns_per_said')
+    return '' if total != total else f"{total/1000:.1f}"
+def fmt_idle(f):
+    idle = num(f, 'redis_idle_cpu_ms_per_s')
+    return '' if idle != idle else f"{idle:.1f} ms/s"
+def num(f, k):
+    try: return float(f.get(k, 'nan'))
+    except ValueError: return float('nan')
+print("| Scenario | Delivered lines/s | p50 ms | p99 ms | Loss | Out of order | Servers' CPU ns/delivered line (summed) | Redis CPU µs/line said (presence included) | Redis CPU while quiet (presence) |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+base = rows[0][1] if rows else {}
 for label, f in rows:
-    print(f"| {label} | {f.get('lines_per_s','')} | {f.get('p50_ms','')} | {f.get('p99_ms','')} | {f.get('loss','')} | {f.get('out_of_order','')} | {f.get('cpu_ns_per_line','')} | {f.get('redis_cpu_ns_per_said','')} |")
+    cpu = num(f, 'cpu_ns_per_line'); ratio = cpu / num(base, 'cpu_ns_per_line') if f is not base else None
+    cpu_text = f"{cpu:,.0f}" + (f" ({ratio:.2f}x)" if ratio else "")
+    print(f"| {label} | {num(f,'lines_per_s'):,.0f} | {f.get('p50_ms','')} | {f.get('p99_ms','')} | {f.get('loss','')} | {f.get('out_of_order','')} | {cpu_text} | {fmt_us(f)} | {fmt_idle(f)} |")
+if ping:
+    print(f"| Redis round trip (redis-benchmark PING, 1 connection) | | {ping[0]} | {ping[1]} | | | | | |")
+if publish:
+    print(f"| {publish.split(':', 1)[0]} | {publish.split(':', 1)[1].strip()} | | | | | | | |")
+if len(rows) == 2 and ping:
+    one, many = rows[0][1], rows[1][1]
+    cpu_ratio = num(many, 'cpu_ns_per_line') / num(one, 'cpu_ns_per_line')
+    bound = 2 * num(one, 'p99_ms') + ping[1]
+    print()
+    print(f"Targets: summed CPU {cpu_ratio:.2f}x the single server (<= 1.5x: {'met' if cpu_ratio <= 1.5 else 'missed'}); "
+          f"cross-server p99 {num(many,'p99_ms'):.2f} ms against 2 x {num(one,'p99_ms'):.2f} + {ping[1]} = {bound:.2f} ms "
+          f"({'met' if num(many,'p99_ms') <= bound else 'missed'}); loss {many.get('loss','?')} ({'met' if many.get('loss') == '0' and one.get('loss') == '0' else 'missed'}).")
 PY

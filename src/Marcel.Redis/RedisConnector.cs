@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Marcel.Redis.Resources;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -59,18 +62,70 @@ public static class RedisConnector
             AllowAdmin = false,
             LoggerFactory = logging,
         };
+        if (options.Address.Tls && options.CaFile is { } caFile)
+        {
+            X509Certificate2Collection roots = TryLoadRoots(caFile, out string? error) ?? throw new ArgumentException(error, nameof(options));
+            configuration.CertificateValidation += (_, certificate, _, errors) => ChainsTo(roots, certificate, errors);
+        }
+
         return configuration;
+    }
+
+    /// <summary>The certificates of a PEM file (<see cref="RedisRoomOptions.CaFile"/>), or null with one line saying why not.</summary>
+    public static X509Certificate2Collection? TryLoadRoots(string caFile, out string? error)
+    {
+        var roots = new X509Certificate2Collection();
+        error = null;
+        try
+        {
+            roots.ImportFromPemFile(caFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            // Unreadable or not PEM: told below, as an empty file is.
+        }
+
+        if (roots.Count > 0)
+        {
+            return roots;
+        }
+
+        error = string.Format(CultureInfo.CurrentCulture, RedisStrings.CaUnreadable, caFile);
+        return null;
+    }
+
+    /// <summary>
+    /// Whether Redis's certificate chains to one of <paramref name="roots"/>, and only to them; a name mismatch or no
+    /// certificate is refused whatever the roots.
+    /// </summary>
+    internal static bool ChainsTo(X509Certificate2Collection roots, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+        {
+            return false;
+        }
+
+        using X509Certificate2 offered = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        // A private CA seldom publishes revocation lists; the system's roots are not consulted at all.
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(offered);
     }
 
     /// <summary>"Cannot reach Redis at HOST:PORT: reason", in the user's language; never the password.</summary>
     internal static string Describe(RedisAddress address, Exception e, string? network)
     {
+        // A refused password names itself; then, over TLS, a failed handshake: SslStream says "Authentication failed"
+        // and the client files it as an authentication failure, as it does a refused password.
         string reason = network ?? e switch
         {
+            _ when Mentions(e, "WRONGPASS") || Mentions(e, "NOAUTH") || Mentions(e, "invalid password") => RedisStrings.ReasonAuth,
+            _ when address.Tls && (Find<AuthenticationException>(e) is not null || Mentions(e, "certificate")
+                || e is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }) => RedisStrings.ReasonTls,
             RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } => RedisStrings.ReasonAuth,
-            _ when Mentions(e, "WRONGPASS") || Mentions(e, "NOAUTH") || Mentions(e, "invalid password") || Mentions(e, "authentication") =>
-                RedisStrings.ReasonAuth,
-            _ when Find<AuthenticationException>(e) is not null || Mentions(e, "certificate") => RedisStrings.ReasonTls,
+            _ when Mentions(e, "authentication") => RedisStrings.ReasonAuth,
             RedisTimeoutException or TimeoutException => RedisStrings.ReasonTimeout,
             _ when Mentions(e, "timeout") || Mentions(e, "timed out") => RedisStrings.ReasonTimeout,
             _ => RedisStrings.ReasonOther,

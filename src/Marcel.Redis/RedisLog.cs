@@ -38,4 +38,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(410, LogLevel.Warning, "Redis dropped this server's subscription (client-output-buffer-limit pubsub?) and it subscribed again; lines published meanwhile did not reach this server")]
     public static partial void Resubscribed(ILogger logger);
+
+    [LoggerMessage(411, LogLevel.Warning, "Events in bus format {Theirs} arrive on the room's channel and are ignored: this server speaks format {Ours}; run the same marcel version on every server of the room")]
+    public static partial void ForeignFormat(ILogger logger, int theirs, int ours);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Marcel.Core.Chat.Events;
 
 namespace Marcel.Redis;
@@ -23,8 +22,7 @@ public sealed partial class RedisRoom
     /// <summary>To the other servers only (one PUBLISH); dropped, not queued, when it cannot go now.</summary>
     private void PublishRemote(RoomEvent roomEvent)
     {
-        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(roomEvent, RoomEventJson.Default.RoomEvent);
-        if (!_channel.TryPublish(payload))
+        if (!_channel.TryPublishEnvelope(RedisEventCodec.Encode(roomEvent, _channel.HeaderLength)))
         {
             RedisLog.NotPublished(_logger, "split or too many waiting");
         }
@@ -33,20 +31,21 @@ public sealed partial class RedisRoom
     /// <summary>An event from another server, once, in that server's order.</summary>
     private void Received(ReadOnlyMemory<byte> payload)
     {
-        RoomEvent? roomEvent;
-        try
-        {
-            roomEvent = JsonSerializer.Deserialize(payload.Span, RoomEventJson.Default.RoomEvent);
-        }
-        catch (JsonException)
+        RoomEvent? roomEvent = _codec.Decode(payload);
+        if (roomEvent is null)
         {
             RedisLog.Malformed(_logger);
             return;
         }
 
-        if (roomEvent is null or RoomNotice or PrivateReply)
+        if (roomEvent is RoomNotice or PrivateReply)
         {
             return; // Never put on the bus by a marcel: ignore what another program might send.
+        }
+
+        if (roomEvent is MemberLeft left)
+        {
+            _codec.Forget(left.Member.Id);
         }
 
         if (roomEvent is MemberJoined joined && Knows(joined.Member))

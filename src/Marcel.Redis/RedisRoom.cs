@@ -30,6 +30,7 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
     private readonly string _instance;
     private readonly RedisPresence _presence;
     private readonly RedisEventChannel _channel;
+    private readonly RedisEventCodec _codec = new();
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();

@@ -13,6 +13,13 @@ public sealed record RedisRoomOptions
     public string? Password { get; init; }
 
     /// <summary>
+    /// With <c>rediss://</c>: a PEM file of the certificate authority (or the self-signed certificate) Redis's
+    /// certificate must chain to, trusted instead of the system's roots (a site's private CA, as
+    /// <c>redis-cli --cacert</c> takes). The host name is checked all the same. Default: the system's trusted roots.
+    /// </summary>
+    public string? CaFile { get; init; }
+
+    /// <summary>
     /// The room's name (default <c>marcel</c>): nodes with the same name on the same Redis are one room, so several
     /// rooms can share a Redis. 1 to 64 ASCII letters, digits, <c>-</c>, <c>_</c>, <c>.</c>.
     /// </summary>

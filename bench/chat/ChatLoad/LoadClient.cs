@@ -71,6 +71,9 @@ internal sealed class LoadClient : IDisposable
     /// <summary>Lines seen so far by all clients, to tell when a room has gone quiet.</summary>
     public static long AllLines => Interlocked.Read(ref s_allLines);
 
+    /// <summary>Whether clients are datagram peers: each line sent is one datagram, each datagram received holds whole lines.</summary>
+    public static bool Udp { get; set; }
+
     public static async Task<LoadClient?> ConnectAsync(int port, int index, int senders, Histogram? latencies)
     {
         if (WebSocketPort > 0)
@@ -78,10 +81,19 @@ internal sealed class LoadClient : IDisposable
             return await ConnectWebSocketAsync(index, senders, latencies);
         }
 
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Socket socket = Udp
+            ? new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 1 << 20 }
+            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+            if (Udp)
+            {
+                // UDP has no handshake: a peer joins by sending, and is answered in full once it has sent twice
+                // (the server's amplification limit). Empty datagrams say nothing to the room.
+                await socket.SendAsync(Array.Empty<byte>(), SocketFlags.None);
+                await socket.SendAsync(Array.Empty<byte>(), SocketFlags.None);
+            }
         }
         catch (SocketException)
         {
@@ -202,6 +214,7 @@ internal sealed class LoadClient : IDisposable
             while (true)
             {
                 if (kept == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                // Over UDP one receive is one datagram of whole lines, and an empty one is the server's hang-up.
                 int read = await Socket!.ReceiveAsync(buffer.AsMemory(kept), SocketFlags.None);
                 if (read == 0) return;
                 int end = kept + read, start = 0;

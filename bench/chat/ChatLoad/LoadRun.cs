@@ -23,6 +23,8 @@ internal static class LoadRun
             return 0;
         }
 
+        // Redis's CPU while nobody talks (the servers' presence heartbeats), so its cost per line said can be told apart.
+        double redisIdle = o.RedisPid > 0 ? await RedisIdleCpuAsync(o.RedisPid) : double.NaN;
         var sent = new long[o.Senders];
         if (o.Warmup > 0)
         {
@@ -33,14 +35,14 @@ internal static class LoadRun
 
         long[] sentBefore = (long[])sent.Clone();
         long deliveredBefore = Delivered(clients, o.Senders), corruptBefore = clients.Sum(c => c.Corrupt), disorderBefore = clients.Sum(c => c.OutOfOrder);
-        double cpu0 = ServerCpu(o), redis0 = o.RedisPid > 0 ? ServerStats.CpuSeconds(o.RedisPid) : double.NaN;
+        double cpu0 = ServerCpu(o), redis0 = o.RedisPid > 0 ? ServerStats.PreciseCpuSeconds(o.RedisPid) : double.NaN;
         long t0 = Stopwatch.GetTimestamp();
         await SendAsync(o, clients, sent);
         await DrainAsync(clients, o.Senders, Expected(clients, o.Senders, sent, new long[o.Senders]));
 
         double elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         double cpu = ServerCpu(o) - cpu0;
-        double redisCpu = o.RedisPid > 0 ? ServerStats.CpuSeconds(o.RedisPid) - redis0 : double.NaN;
+        double redisCpu = o.RedisPid > 0 ? ServerStats.PreciseCpuSeconds(o.RedisPid) - redis0 : double.NaN;
         long said = sent.Sum() - sentBefore.Sum();
         long delivered = Delivered(clients, o.Senders) - deliveredBefore;
         long corrupt = clients.Sum(c => c.Corrupt) - corruptBefore;
@@ -50,10 +52,20 @@ internal static class LoadRun
             $"loss={Math.Max(0, expected - delivered - corrupt)} corrupt={corrupt} out_of_order={clients.Sum(c => c.OutOfOrder) - disorderBefore} closed={clients.Count(c => c.Closed)} " +
             $"lines_per_s={delivered / elapsed:F0} p50_ms={latencies.PercentileMs(0.50):F2} p99_ms={latencies.PercentileMs(0.99):F2} " +
             $"cpu_ns_per_line={(delivered > 0 ? cpu * 1e9 / delivered : double.NaN):F1} cpu_ns_per_arrived={(delivered + corrupt > 0 ? cpu * 1e9 / (delivered + corrupt) : double.NaN):F1} " +
-            $"redis_cpu_ns_per_said={(said > 0 ? redisCpu * 1e9 / said : double.NaN):F1} servers={o.Ports.Length} " +
+            $"redis_cpu_ns_per_said={(said > 0 ? redisCpu * 1e9 / said : double.NaN):F1} " +
+            $"redis_idle_cpu_ms_per_s={redisIdle * 1e3:F2} servers={o.Ports.Length} " +
             $"send_errors={s_sendErrors} server_alive={AllAlive(o)}"));
         foreach (LoadClient c in clients) c.Dispose();
         return 0;
+    }
+
+    /// <summary>Redis's CPU seconds per second over two quiet seconds.</summary>
+    private static async Task<double> RedisIdleCpuAsync(int pid)
+    {
+        double before = ServerStats.PreciseCpuSeconds(pid);
+        long start = Stopwatch.GetTimestamp();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        return (ServerStats.PreciseCpuSeconds(pid) - before) / Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     /// <summary>
@@ -89,13 +101,24 @@ internal static class LoadRun
     private static long Expected(List<LoadClient> clients, int senders, long[] sent, long[] since) =>
         clients.Sum(r => Enumerable.Range(0, senders).Where(s => s != r.Index).Sum(s => sent[s] - since[s]));
 
-    /// <summary>Waits (at most 5 s) until what was sent has arrived, intact or not.</summary>
+    /// <summary>
+    /// Waits until what was sent has arrived, intact or not: while lines keep arriving (a late line is not a lost one),
+    /// until 5 s pass with none, or 60 s in all.
+    /// </summary>
     private static async Task DrainAsync(List<LoadClient> clients, int senders, long expectedTotal)
     {
         var drain = Stopwatch.StartNew();
-        while (Arrived(clients, senders) < expectedTotal && drain.Elapsed < TimeSpan.FromSeconds(5) && clients.Any(c => !c.Closed))
+        var stalled = Stopwatch.StartNew();
+        long arrived = Arrived(clients, senders);
+        while (arrived < expectedTotal && stalled.Elapsed < TimeSpan.FromSeconds(5) && drain.Elapsed < TimeSpan.FromSeconds(60) && clients.Any(c => !c.Closed))
         {
-            await Task.Delay(5);
+            await Task.Delay(20);
+            long now = Arrived(clients, senders);
+            if (now != arrived)
+            {
+                arrived = now;
+                stalled.Restart();
+            }
         }
     }
 
@@ -169,5 +192,5 @@ internal static class LoadRun
     private static bool AllAlive(Options o) => o.ServerPids.All(ServerStats.Alive);
 
     private static void Report(Options o, string fields) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT mode=load clients={o.Clients} senders={o.Senders} rate={o.Rate} batch={o.Batch} {fields}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT mode=load transport={(o.WebSocketPort > 0 ? "ws" : o.Udp ? "udp" : "tcp")} clients={o.Clients} senders={o.Senders} rate={o.Rate} batch={o.Batch} {fields}"));
 }

@@ -32,6 +32,9 @@ internal sealed record Options
     /// <summary>The browser room's port (<c>--web</c>): clients join through its WebSocket instead of the TCP port; 0 for TCP.</summary>
     public int WebSocketPort { get; init; }
 
+    /// <summary>Load mode: clients are datagram peers (<c>--transport udp</c>: one line per datagram, a UDP room) instead of TCP connections.</summary>
+    public bool Udp { get; init; }
+
     public static Options Parse(string[] args)
     {
         var o = new Options { Mode = args.Length > 0 ? args[0] : "" };
@@ -52,6 +55,7 @@ internal sealed record Options
                 "--rounds" => o with { Rounds = Int(v) },
                 "--warmup" => o with { Warmup = double.Parse(v, CultureInfo.InvariantCulture) },
                 "--prefix" => o with { Prefixed = v != "none" },
+                "--transport" => o with { Udp = v switch { "udp" => true, "tcp" => false, _ => throw new ArgumentException("--transport tcp|udp") } },
                 "--ws" => o with { WebSocketPort = Int(v) },
                 "--hold" => o with { Hold = double.Parse(v, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException("unknown option " + args[i]),

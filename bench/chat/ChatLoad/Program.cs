@@ -4,10 +4,12 @@ using ChatLoad;
 // chatload idle  --port P --pid PID --clients N
 // chatload churn --port P --pid PID --clients N --rounds R
 // --prefix none: relayed lines carry no "<name> " prefix (the C floor broker).
+// --transport udp: the clients are datagram peers of a UDP room (marcel serve --chat --udp), one line per datagram.
 // --ws WEBPORT: the clients are WebSocket members of the browser room (marcel serve --chat --web WEBPORT), not line clients.
 // Each prints one "RESULT key=value ..." line for bench/chat/run.sh.
 var options = Options.Parse(args);
 LoadClient.ExpectPrefix = options.Prefixed;
+LoadClient.Udp = options.Udp;
 LoadClient.WebSocketPort = options.WebSocketPort;
 return options.Mode switch
 {
@@ -19,6 +21,6 @@ return options.Mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: chatload load|idle|churn --port P --pid PID --clients N [--senders K] [--rate R] [--batch B] [--seconds S] [--window W] [--rounds R] [--prefix none]");
+    Console.Error.WriteLine("usage: chatload load|idle|churn --port P --pid PID --clients N [--senders K] [--rate R] [--batch B] [--seconds S] [--window W] [--rounds R] [--prefix none] [--transport tcp|udp] [--ws WEBPORT]");
     return 1;
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using Marcel.Cli.CommandLine;
 using Marcel.Cli.Resources;
 using Marcel.Cli.Terminal;
 using Marcel.Core.Fetch;
@@ -10,6 +11,9 @@ namespace Marcel.Cli.Commands;
 /// <summary><c>marcel fetch</c>: the chapter's page retrieval, with curl's options, manners and exit codes.</summary>
 internal static class FetchCommand
 {
+    /// <summary>What <c>-C -</c> parses to: resume from the output file's size.</summary>
+    private const long FromFileSize = -1;
+
     private static readonly Argument<string> Url = new("url") { Description = FetchHelp.Url };
     private static readonly Option<string> Output = new("--output", "-o") { Description = FetchHelp.Output, HelpName = "file" };
     private static readonly Option<bool> Include = new("--include", "-i") { Description = FetchHelp.Include };
@@ -33,6 +37,13 @@ internal static class FetchCommand
     private static readonly Option<string[]> DataBinary = new("--data-binary") { Description = FetchHelp.DataBinary, HelpName = "data|@file" };
     private static readonly Option<string> User = new("--user", "-u") { Description = FetchHelp.User, HelpName = "user[:password]" };
     private static readonly Option<bool> Compressed = new("--compressed") { Description = FetchHelp.Compressed };
+    private static readonly Option<long?> ContinueAt = new("--continue-at", "-C")
+    {
+        Description = FetchHelp.ContinueAt,
+        HelpName = "offset|-",
+        CustomParser = ValueParsers.NullableParser("--continue-at", null, FetchHelp.AcceptsOffset, ParseOffset),
+    };
+
     private static readonly Option<string> WriteOutFormat = new("--write-out", "-w") { Description = FetchHelp.WriteOut, HelpName = "format" };
 
     public static Command Create()
@@ -41,7 +52,7 @@ internal static class FetchCommand
         {
             Url, Output, Include, Head, Header, UserAgent, Location, MaxRedirs, MaxTime, ConnectTimeout,
             Insecure, Fail, Silent, ShowError, Proxy, ProxyUser, NoProxy,
-            RemoteName, Request, Data, DataBinary, User, Compressed, WriteOutFormat,
+            RemoteName, Request, Data, DataBinary, User, Compressed, ContinueAt, WriteOutFormat,
         };
         command.SetAction(RunAsync);
         return command;
@@ -65,7 +76,15 @@ internal static class FetchCommand
         using var signal = new TerminationSignal();
         try
         {
-            FetchResult result = await FetchRunner.RunAsync(options, ToOutput(parse, options), signal.Token);
+            string? file = parse.GetValue(Output) ?? (parse.GetValue(RemoteName) ? RemoteFileName(options.Url) : null);
+            (long resumeFrom, bool append) = Resume(parse.GetValue(ContinueAt), file);
+            options = options with { ResumeFrom = resumeFrom };
+            FetchResult result = await FetchRunner.RunAsync(options, ToOutput(parse, options, file, append), signal.Token);
+            if (result.AlreadyComplete && !parse.GetValue(Silent))
+            {
+                Console.Error.WriteLine(Format(FetchHelp.AlreadyComplete, file ?? "stdout", resumeFrom));
+            }
+
             if (parse.GetValue(WriteOutFormat) is { } format)
             {
                 using Stream stdout = Console.OpenStandardOutput();
@@ -117,9 +136,8 @@ internal static class FetchCommand
         };
     }
 
-    private static FetchOutput ToOutput(ParseResult parse, FetchOptions options)
+    private static FetchOutput ToOutput(ParseResult parse, FetchOptions options, string? file, bool append)
     {
-        string? file = parse.GetValue(Output) ?? (parse.GetValue(RemoteName) ? RemoteFileName(options.Url) : null);
         bool toStdout = file is null or "-";
         // As curl: the meter goes to stderr whenever the body does not go to the terminal and stderr is one.
         bool showProgress = (!toStdout || Console.IsOutputRedirected) && !options.HeadOnly && !parse.GetValue(Silent) && !Console.IsErrorRedirected;
@@ -129,11 +147,34 @@ internal static class FetchCommand
             // "-o -" asks for the raw body even on a terminal, as curl's "--output -".
             Terminal = file is null && !Console.IsOutputRedirected ? Console.Out : null,
             File = toStdout ? null : file,
+            Append = append,
             IncludeHead = parse.GetValue(Include),
             Trace = parse.GetValue(CommonOptions.Verbose) ? Console.Error : null,
             Progress = showProgress ? new DownloadProgress(toStdout ? "stdout" : Path.GetFileName(file!)) : null,
         };
     }
+
+    /// <summary>
+    /// curl's <c>-C</c>: the offset asked for and whether the file is appended to. <c>-C -</c> continues the output file
+    /// from its size (0 when it does not exist yet); to stdout it means no resume at all, as in curl.
+    /// </summary>
+    private static (long From, bool Append) Resume(long? continueAt, string? file)
+    {
+        bool toFile = file is not (null or "-");
+        return continueAt switch
+        {
+            null => (0, false),
+            FromFileSize when toFile => (File.Exists(file) ? new FileInfo(file!).Length : 0, true),
+            FromFileSize => (0, false),
+            { } offset => (offset, toFile),
+        };
+    }
+
+    /// <summary>A byte offset, or <c>-</c> for the output file's size.</summary>
+    private static long? ParseOffset(string text) =>
+        text == "-" ? FromFileSize
+        : long.TryParse(text, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out long offset) ? offset
+        : null;
 
     /// <summary>curl's <c>-O</c>: the URL's last path segment, in the current directory.</summary>
     private static string RemoteFileName(Uri url)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using Marcel.Cli.Resources;
 using Marcel.Cli.Terminal;
 using Marcel.Redis;
@@ -28,6 +29,8 @@ internal static class RedisServe
 
     private static readonly Option<bool> StartSplit = new("--start-split") { Description = RedisHelp.StartSplitDescription };
 
+    private static readonly Option<string?> Ca = new("--redis-ca") { Description = RedisHelp.CaDescription, HelpName = "file" };
+
     /// <summary>The options <c>serve</c> gains for a room across servers.</summary>
     public static IReadOnlyList<Option> Options { get; } = WithValidators();
 
@@ -45,6 +48,11 @@ internal static class RedisServe
             if (any && !result.GetValue(ChatServe.Chat))
             {
                 result.AddError(RedisHelp.RedisNeedsChat);
+            }
+
+            if (result.GetValue(Ca) is not null && !(RedisAddress.TryParse(result.GetValue(Redis), out RedisAddress? address, out _) && address.Tls))
+            {
+                result.AddError(RedisHelp.CaNeedsTls);
             }
         });
     }
@@ -71,6 +79,7 @@ internal static class RedisServe
             // Unique on this machine while it listens; with --port 0 the port is not known yet, the process id is.
             NodeName = parse.GetValue(Node) ?? Environment.MachineName + ":" + (port != 0 ? port : Environment.ProcessId).ToString(CultureInfo.InvariantCulture),
             StartSplit = parse.GetValue(StartSplit),
+            CaFile = parse.GetValue(Ca),
         };
     }
 
@@ -111,6 +120,17 @@ internal static class RedisServe
                 result.AddError(RedisStrings.RoomInvalid);
             }
         });
-        return [Redis, Room, Node, StartSplit];
+        Ca.Validators.Add(static result =>
+        {
+            if (RedisConnector.TryLoadRoots(result.GetValueOrDefault<string?>() ?? "", out string? error) is { } roots)
+            {
+                foreach (X509Certificate2 root in roots) root.Dispose();
+            }
+            else
+            {
+                result.AddError(error!);
+            }
+        });
+        return [Redis, Room, Node, StartSplit, Ca];
     }
 }

@@ -9,6 +9,12 @@ internal interface ITerminalModes
     /// <summary>Turns the echo of typed keys on or off; false when stdin is not a terminal (nothing changed).</summary>
     bool SetEcho(bool on);
 
+    /// <summary>
+    /// Turns the tty's line mode (canonical input, echo) off for a line editor's whole session, or puts back what it
+    /// found; false when nothing was changed (not a terminal, or nothing to change on this system).
+    /// </summary>
+    bool SetLineMode(bool on);
+
     /// <summary>Lets the console interpret the VT escape sequences the line editor writes (cursor moves, line erase).</summary>
     void EnableEscapeSequences();
 }

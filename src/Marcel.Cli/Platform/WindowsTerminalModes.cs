@@ -18,6 +18,9 @@ internal sealed partial class WindowsTerminalModes : ITerminalModes
 
     public bool SetEcho(bool on) => Update(StdInputHandle, mode => on ? mode | EnableEchoInput : mode & ~EnableEchoInput);
 
+    // ReadKey reads console input records: the console's line mode never holds or echoes them.
+    public bool SetLineMode(bool on) => false;
+
     // Windows Terminal interprets VT sequences by itself; the classic console host (conhost) only once asked.
     public void EnableEscapeSequences() => Update(StdOutputHandle, mode => mode | EnableVirtualTerminalProcessing);
 

@@ -20,6 +20,7 @@ internal sealed class ConsoleTerminal : IDisposable
     private bool _redrawPending;
     private bool _inputEnded;
     private bool _started;
+    private bool _lineModeOff;
 
     public ConsoleTerminal(TextWriter output, TextWriter error, bool interactive)
     {
@@ -156,6 +157,11 @@ internal sealed class ConsoleTerminal : IDisposable
                 _out.Write("\r\u001b[K");
                 _out.Flush();
             }
+
+            if (_lineModeOff)
+            {
+                Platform.TerminalModes.Current.SetLineMode(true);
+            }
         }
     }
 
@@ -168,6 +174,8 @@ internal sealed class ConsoleTerminal : IDisposable
             if (_interactive)
             {
                 Platform.TerminalModes.Current.EnableEscapeSequences();
+                // Between two key reads too: a paste is neither echoed by the tty nor cut at its line buffer's size.
+                _lineModeOff = Platform.TerminalModes.Current.SetLineMode(false);
                 RedrawInputLine();
             }
         }

@@ -14,35 +14,33 @@ namespace Marcel.Core.Dialogue;
 /// <see cref="TurnAwayLimiter"/>. Datagrams nobody can be answered at (port 0, broadcast or multicast sources, or
 /// sent to a group address) are dropped without a word.
 /// </summary>
-public sealed class DatagramConversations : IConversationSource, IAsyncDisposable
+public sealed class DatagramConversations : IConversationSource, IDatagramHandler, IAsyncDisposable
 {
-    private readonly IReadOnlyList<DatagramSocket> _sockets;
+    private readonly DatagramReceiver _receiver;
     private readonly LineEnding _ending;
     private readonly TimeSpan? _idleTimeout;
     private readonly IDialogueOperator _operator;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly TurnAwayLimiter _turnAway;
-    private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
-    private readonly Task[] _receiving;
     private TaskCompletionSource<IConversationPeer>? _waitingForPeer;
     private DatagramPeer? _current;
 
     private DatagramConversations(IReadOnlyList<DatagramSocket> sockets, LineEnding ending, TimeSpan? idleTimeout, IDialogueOperator console, ILogger logger, TimeProvider time)
     {
-        _sockets = sockets;
         _ending = ending;
         _idleTimeout = idleTimeout;
         _operator = console;
         _logger = logger;
         _time = time;
         _turnAway = new TurnAwayLimiter(time);
-        _receiving = sockets.Select(ReceiveLoopAsync).ToArray();
+        _receiver = new DatagramReceiver(sockets, this);
+        _receiver.Start();
     }
 
     /// <summary>The addresses and ports bound.</summary>
-    public IReadOnlyList<IPEndPoint> BoundEndPoints => _sockets.Select(s => s.LocalEndPoint).ToArray();
+    public IReadOnlyList<IPEndPoint> BoundEndPoints => _receiver.BoundEndPoints;
 
     /// <summary>
     /// Binds UDP on <paramref name="host"/>:<paramref name="port"/> (as <see cref="ListenAddress.ResolveAsync"/> reads it) and
@@ -88,47 +86,17 @@ public sealed class DatagramConversations : IConversationSource, IAsyncDisposabl
     public int DropWaiting() => 0;
 
     /// <summary>Stops receiving and closes the sockets.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _receiver.DisposeAsync();
+
+    /// <inheritdoc />
+    void IDatagramHandler.Unanswerable(Datagram datagram) => DatagramLog.Unanswerable(_logger, datagram.Remote);
+
+    /// <inheritdoc />
+    void IDatagramHandler.ReceiveFailed(IPEndPoint local, Exception failure) => DatagramLog.ReceiveFailed(_logger, local, failure);
+
+    /// <inheritdoc />
+    async ValueTask IDatagramHandler.ReceivedAsync(DatagramSocket socket, Datagram datagram, CancellationToken stopping)
     {
-        await _stopping.CancelAsync();
-        foreach (DatagramSocket socket in _sockets)
-        {
-            socket.Dispose();
-        }
-
-        await Task.WhenAll(_receiving);
-        _stopping.Dispose();
-    }
-
-    private async Task ReceiveLoopAsync(DatagramSocket socket)
-    {
-        await Task.Yield();
-        try
-        {
-            while (true)
-            {
-                Datagram datagram = await socket.ReceiveFromAsync(_stopping.Token);
-                await DispatchAsync(socket, datagram);
-            }
-        }
-        catch (Exception) when (_stopping.IsCancellationRequested)
-        {
-            // Stopping: the socket was closed under the receive.
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            DatagramLog.ReceiveFailed(_logger, socket.LocalEndPoint, e);
-        }
-    }
-
-    private async ValueTask DispatchAsync(DatagramSocket socket, Datagram datagram)
-    {
-        if (datagram.FromNowhere || datagram.ToGroup)
-        {
-            DatagramLog.Unanswerable(_logger, datagram.Remote);
-            return;
-        }
-
         DatagramPeer? peer;
         lock (_lock)
         {
@@ -144,7 +112,7 @@ public sealed class DatagramConversations : IConversationSource, IAsyncDisposabl
 
         if (peer is not null && peer.Remote.Equals(datagram.Remote))
         {
-            await peer.DeliverAsync(datagram, _stopping.Token);
+            await peer.DeliverAsync(datagram, stopping);
             return;
         }
 
@@ -153,7 +121,7 @@ public sealed class DatagramConversations : IConversationSource, IAsyncDisposabl
         if (answered)
         {
             _operator.ClientTurnedAway(datagram.Remote);
-            await socket.SendToAsync(DatagramLines.Encode(DatagramStrings.BusyAnswer, _ending), datagram.Remote, _stopping.Token);
+            await socket.SendToAsync(DatagramLines.Encode(DatagramStrings.BusyAnswer, _ending), datagram.Remote, stopping);
         }
     }
 }

@@ -45,6 +45,9 @@ public static class FetchExitCodes
     /// <summary>A local file named by <c>-d @file</c> or <c>--data-binary @file</c> could not be read.</summary>
     public const int ReadError = 26;
 
+    /// <summary>A resume (<c>-C</c>) was answered without the range asked for: the server does not do byte ranges.</summary>
+    public const int RangeError = 33;
+
     /// <summary>The TLS handshake failed.</summary>
     public const int TlsHandshake = 35;
 

@@ -70,6 +70,13 @@ public sealed record FetchOptions
     /// <summary>Ask for a compressed body (gzip, deflate, br) and decompress it (<c>--compressed</c>). Default: false.</summary>
     public bool Compressed { get; init; }
 
+    /// <summary>
+    /// Resume at this byte offset (<c>-C</c>): the request asks for <c>Range: bytes=N-</c>, and a reply that is not the
+    /// range from there fails with curl's exit 33 (416, or a whole body of exactly N bytes, means nothing is left to
+    /// fetch). Default: 0, the whole body.
+    /// </summary>
+    public long ResumeFrom { get; init; }
+
     /// <summary>Reads an environment variable; tests substitute their own. Default: the process environment.</summary>
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 

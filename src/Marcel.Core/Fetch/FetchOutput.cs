@@ -12,8 +12,14 @@ public sealed record FetchOutput
     /// </summary>
     public TextWriter? Terminal { get; init; }
 
-    /// <summary>Write the body to this file (<c>-o</c>), atomically, instead of standard output. Default: none.</summary>
+    /// <summary>Write the body to this file (<c>-o</c>), atomically unless <see cref="Append"/>, instead of standard output. Default: none.</summary>
     public string? File { get; init; }
+
+    /// <summary>
+    /// Append to <see cref="File"/> instead of replacing it atomically: a resumed download (<c>-C</c>) continues the
+    /// bytes already there. Default: false.
+    /// </summary>
+    public bool Append { get; init; }
 
     /// <summary>Put the response head before the body in a raw output (<c>-i</c>). Default: false.</summary>
     public bool IncludeHead { get; init; }

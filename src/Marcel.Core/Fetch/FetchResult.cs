@@ -15,6 +15,12 @@ public sealed record FetchResult
     /// <summary>The URL of the last request, after redirects (<c>%{url_effective}</c>).</summary>
     public required Uri EffectiveUrl { get; init; }
 
+    /// <summary>
+    /// With <see cref="FetchOptions.ResumeFrom"/>: the server had nothing past the offset (416, or a whole body of that
+    /// size), so nothing was written, as curl does.
+    /// </summary>
+    public bool AlreadyComplete { get; init; }
+
     /// <summary>From the start to the end of the body (<c>%{time_total}</c>).</summary>
     public TimeSpan Elapsed { get; init; }
 }

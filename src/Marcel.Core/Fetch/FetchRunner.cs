@@ -77,27 +77,37 @@ public sealed class FetchRunner
         try
         {
             using HttpResponseMessage response = await SendAsync(session, limit.Token);
-            if (_options.FailOnHttpError && (int)response.StatusCode >= 400)
+            bool resumed = _options.ResumeFrom > 0 && !_options.HeadOnly;
+            // As curl: a 416 to a resume means the file is already whole, not a failure, even with -f.
+            if (_options.FailOnHttpError && (int)response.StatusCode >= 400 && !(resumed && response.StatusCode == System.Net.HttpStatusCode.RequestedRangeNotSatisfiable))
             {
                 throw new FetchException(FetchExitCodes.HttpError, string.Format(CultureInfo.CurrentCulture, FetchStrings.HttpError, (int)response.StatusCode, response.ReasonPhrase));
             }
 
+            if (resumed && ResumedResponse.NothingLeft(response, _options.ResumeFrom))
+            {
+                return Result(response, session, started, received: 0, alreadyComplete: true);
+            }
+
             _writer = new ResponseWriter(_options, _output, _buffer, session, response, limit.Token);
             await _writer.WriteAsync();
-            return new FetchResult
-            {
-                StatusCode = (int)response.StatusCode,
-                Received = _writer.Received,
-                ContentType = response.Content.Headers.ContentType?.ToString(),
-                EffectiveUrl = session.CurrentUrl,
-                Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started),
-            };
+            return Result(response, session, started, _writer.Received, alreadyComplete: false);
         }
         catch (Exception e) when (e is not FetchException && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw FetchFailures.OperationTimedOut(_options.MaxTime!.Value, _writer?.Received ?? 0);
         }
     }
+
+    private static FetchResult Result(HttpResponseMessage response, FetchSession session, long started, long received, bool alreadyComplete) => new()
+    {
+        StatusCode = (int)response.StatusCode,
+        Received = received,
+        ContentType = response.Content.Headers.ContentType?.ToString(),
+        EffectiveUrl = session.CurrentUrl,
+        Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started),
+        AlreadyComplete = alreadyComplete,
+    };
 
     private static async Task<HttpResponseMessage> SendAsync(FetchSession session, CancellationToken token)
     {

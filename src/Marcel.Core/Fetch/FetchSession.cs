@@ -103,6 +103,12 @@ internal sealed class FetchSession : IDisposable
         }
 
         RequestHeaders.Apply(request, RequestHeaders.Merge(_options, _options.UserAgent ?? DefaultUserAgent, !SameOrigin(url, _options.Url)));
+        if (_options.ResumeFrom > 0 && !_options.HeadOnly && request.Headers.Range is null)
+        {
+            // On every hop, as curl: the redirect's target is the file being resumed.
+            request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(_options.ResumeFrom, null);
+        }
+
         if (CurrentRoute is { Credentials: { } credentials } && CurrentRoute.Address.Scheme == "http" && url.Scheme == "http"
             && !request.Headers.Contains("Proxy-Authorization"))
         {

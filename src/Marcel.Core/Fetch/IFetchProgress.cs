@@ -8,4 +8,7 @@ public interface IFetchProgress : IAsyncDisposable
 
     /// <summary><paramref name="received"/> bytes of the body have been written so far.</summary>
     void Report(long received);
+
+    /// <summary>The body arrived whole (not called when the download fails or is interrupted).</summary>
+    void Complete();
 }

@@ -4,8 +4,9 @@ using Marcel.Core.Resources;
 namespace Marcel.Core.Fetch;
 
 /// <summary>
-/// Moves the body of one response to the output chosen by <see cref="FetchOutput"/>: a file (atomically), the
-/// terminal (decoded text, or a notice for a binary body), or raw stdout, through one fixed buffer.
+/// Moves the body of one response to the output chosen by <see cref="FetchOutput"/>: a file (see
+/// <see cref="OutputFile"/>), the terminal (decoded text, or a notice for a binary body), or raw stdout, through one
+/// fixed buffer.
 /// </summary>
 internal sealed class ResponseWriter(FetchOptions options, FetchOutput output, byte[] buffer, FetchSession session, HttpResponseMessage response, CancellationToken token)
 {
@@ -54,10 +55,10 @@ internal sealed class ResponseWriter(FetchOptions options, FetchOutput output, b
 
     private async Task ToFileAsync(string file)
     {
-        AtomicFile target;
+        OutputFile target;
         try
         {
-            target = new AtomicFile(file);
+            target = new OutputFile(file, output.Append);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -144,6 +145,8 @@ internal sealed class ResponseWriter(FetchOptions options, FetchOutput output, b
 
             progress?.Report(Received);
         }
+
+        progress?.Complete();
     }
 
     private async Task<int> ReadAsync(Stream body)

@@ -18,5 +18,13 @@ public readonly record struct Datagram(IPEndPoint Remote, ReadOnlyMemory<byte> P
         || Remote.Address.Equals(IPAddress.Any) || Remote.Address.Equals(IPAddress.IPv6Any)
         || Remote.Address.Equals(IPAddress.Broadcast)
         || Remote.Address.IsIPv6Multicast
-        || (Remote.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && (Remote.Address.GetAddressBytes()[0] & 0xF0) == 0xE0);
+        || IsIPv4Multicast(Remote.Address);
+
+    /// <summary>224.0.0.0/4; read in place, since every datagram asks.</summary>
+    private static bool IsIPv4Multicast(IPAddress address)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            && address.TryWriteBytes(bytes, out _) && (bytes[0] & 0xF0) == 0xE0;
+    }
 }

@@ -16,6 +16,9 @@ public sealed class DatagramSender(DatagramSocket socket, IPEndPoint remote)
     private readonly Queue<ReadOnlyMemory<byte>> _held = new();
     private readonly Lock _lock = new();
 
+    // Serialised once: every datagram to this peer reuses it.
+    private readonly SocketAddress _address = socket.AddressOf(remote);
+
     /// <summary>The peer.</summary>
     public IPEndPoint Remote { get; } = remote;
 
@@ -47,7 +50,7 @@ public sealed class DatagramSender(DatagramSocket socket, IPEndPoint remote)
                 }
             }
 
-            await Socket.SendToAsync(next, Remote, cancellationToken);
+            await Socket.SendToAsync(next, _address, cancellationToken);
         }
     }
 
@@ -71,6 +74,6 @@ public sealed class DatagramSender(DatagramSocket socket, IPEndPoint remote)
             }
         }
 
-        return await Socket.SendToAsync(payload, Remote, cancellationToken);
+        return await Socket.SendToAsync(payload, _address, cancellationToken);
     }
 }

@@ -11,10 +11,16 @@ namespace Marcel.Core.Transport;
 /// </summary>
 public sealed class DatagramSocket : IDisposable
 {
+    /// <summary>Senders whose endpoint a server socket keeps for reuse at most.</summary>
+    private const int MaxRememberedSenders = 4096;
+
     private readonly Socket _socket;
     private readonly byte[] _buffer;
     private readonly EndPoint _anyRemote;
     private readonly HashSet<IPAddress> _broadcasts;
+    private readonly bool _askDestination;
+    private readonly SocketAddress _from;
+    private readonly Dictionary<SocketAddress, IPEndPoint> _senders = [];
 
     private DatagramSocket(Socket socket, DatagramOptions options, HashSet<IPAddress> broadcasts)
     {
@@ -25,6 +31,12 @@ public sealed class DatagramSocket : IDisposable
         _anyRemote = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         _broadcasts = broadcasts;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        _from = _anyRemote.Serialize();
+        // Which address a datagram was sent to costs a recvmsg with control data and an IPAddress per datagram; it is
+        // only asked where a group datagram can arrive. Linux and the BSDs deliver broadcast and multicast datagrams
+        // only to sockets bound to the wildcard (or to that group address); Windows also hands broadcasts to a socket
+        // bound to the interface's own unicast address, so there it is always asked.
+        _askDestination = OperatingSystem.IsWindows() || IsWildcard(LocalEndPoint.Address) || IsGroup(LocalEndPoint.Address);
     }
 
     /// <summary>The socket's limits.</summary>
@@ -121,26 +133,23 @@ public sealed class DatagramSocket : IDisposable
     {
         while (true)
         {
-            SocketReceiveMessageFromResult result;
             try
             {
-                result = await _socket.ReceiveMessageFromAsync(_buffer, SocketFlags.None, _anyRemote, cancellationToken);
+                if (_askDestination)
+                {
+                    SocketReceiveMessageFromResult message = await _socket.ReceiveMessageFromAsync(_buffer, SocketFlags.None, _anyRemote, cancellationToken);
+                    return Received(Unmapped((IPEndPoint)message.RemoteEndPoint), message.ReceivedBytes, message.SocketFlags, message.PacketInformation.Address);
+                }
+
+                // Into one SocketAddress kept for the socket: no EndPoint is made per datagram (see SenderOf).
+                int received = await _socket.ReceiveFromAsync(_buffer, SocketFlags.None, _from, cancellationToken);
+                return Received(SenderOf(_from), received, SocketFlags.None, null);
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
             {
                 // An ICMP error about an earlier answer of ours (Windows reports it on the next receive), or an oversize
                 // datagram on a system that fails the call for it: neither stops the server.
-                continue;
             }
-
-            var remote = (IPEndPoint)result.RemoteEndPoint;
-            if (remote.Address.IsIPv4MappedToIPv6)
-            {
-                remote = new IPEndPoint(remote.Address.MapToIPv4(), remote.Port);
-            }
-
-            bool tooLong = result.ReceivedBytes > Options.MaxDatagramBytes || (result.SocketFlags & SocketFlags.Truncated) != 0;
-            return new Datagram(remote, tooLong ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, result.ReceivedBytes), tooLong, IsGroup(result.PacketInformation.Address));
         }
     }
 
@@ -156,11 +165,29 @@ public sealed class DatagramSocket : IDisposable
     }
 
     /// <summary>Sends one datagram to <paramref name="remote"/> (a server socket). False when the system refused it (no route, buffer full).</summary>
-    public async ValueTask<bool> SendToAsync(ReadOnlyMemory<byte> payload, IPEndPoint remote, CancellationToken cancellationToken)
+    public ValueTask<bool> SendToAsync(ReadOnlyMemory<byte> payload, IPEndPoint remote, CancellationToken cancellationToken) =>
+        SendToAsync(payload, AddressOf(remote), cancellationToken);
+
+    /// <summary>
+    /// <paramref name="remote"/> as this socket's system address (an IPv4 peer of a dual-stack socket as IPv4-mapped
+    /// IPv6): made once per peer and given to <see cref="SendToAsync(ReadOnlyMemory{byte}, SocketAddress, CancellationToken)"/>,
+    /// it spares serialising the endpoint for every datagram.
+    /// </summary>
+    public SocketAddress AddressOf(IPEndPoint remote)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        return _socket.AddressFamily == AddressFamily.InterNetworkV6 && remote.AddressFamily == AddressFamily.InterNetwork
+            ? new IPEndPoint(remote.Address.MapToIPv6(), remote.Port).Serialize()
+            : remote.Serialize();
+    }
+
+    /// <summary>Sends one datagram to <paramref name="remote"/>, made by <see cref="AddressOf"/>. False when the system refused it (no route, buffer full).</summary>
+    public async ValueTask<bool> SendToAsync(ReadOnlyMemory<byte> payload, SocketAddress remote, CancellationToken cancellationToken)
     {
         CheckLength(payload);
         try
         {
+            // Tried at once on the calling thread; only a full send buffer makes it wait.
             await _socket.SendToAsync(payload, SocketFlags.None, remote, cancellationToken);
             return true;
         }
@@ -183,6 +210,41 @@ public sealed class DatagramSocket : IDisposable
 
     private void CheckLength(ReadOnlyMemory<byte> payload) =>
         ArgumentOutOfRangeException.ThrowIfGreaterThan(payload.Length, Options.MaxDatagramBytes, nameof(payload));
+
+    private Datagram Received(IPEndPoint remote, int received, SocketFlags flags, IPAddress? destination)
+    {
+        bool tooLong = received > Options.MaxDatagramBytes || (flags & SocketFlags.Truncated) != 0;
+        return new Datagram(remote, tooLong ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, received), tooLong, IsGroup(destination));
+    }
+
+    /// <summary>
+    /// The sender of the datagram just received into <paramref name="address"/>, as an endpoint made once per sender
+    /// and reused while it keeps sending (one receiver at a time: no lock). Bounded: past
+    /// <see cref="MaxRememberedSenders"/> (a flood of forged sources) the table starts again.
+    /// </summary>
+    private IPEndPoint SenderOf(SocketAddress address)
+    {
+        if (_senders.TryGetValue(address, out IPEndPoint? known))
+        {
+            return known;
+        }
+
+        if (_senders.Count >= MaxRememberedSenders)
+        {
+            _senders.Clear();
+        }
+
+        var key = new SocketAddress(address.Family, address.Size);
+        address.Buffer.Span[..address.Size].CopyTo(key.Buffer.Span);
+        IPEndPoint sender = Unmapped((IPEndPoint)_anyRemote.Create(key));
+        _senders[key] = sender;
+        return sender;
+    }
+
+    private static IPEndPoint Unmapped(IPEndPoint remote) =>
+        remote.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(remote.Address.MapToIPv4(), remote.Port) : remote;
+
+    private static bool IsWildcard(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 
     private bool IsGroup(IPAddress? destination) =>
         destination is not null

@@ -98,7 +98,7 @@ public class ChatFanOutTests
             }
         }, TestContext.Current.CancellationToken);
 
-        // While the flood runs, the talker keeps talking (paced over the flood).
+        // While the flood runs, the talker keeps talking: pacing a real peer over the flood, not synchronisation.
         for (int n = 0; n < pings; n++)
         {
             await talker.SendAsync($"ping {n}\n");

@@ -215,21 +215,10 @@ public class ChatLimitsTests
                 }
             }
 
-            await WaitUntilAsync(() => room.Server.ConnectionCount == 1 && room.Server.MemberCount == 1, () => $"{room.Server.ConnectionCount} connections");
+            await Eventually.TrueAsync(() => room.Server.ConnectionCount == 1 && room.Server.MemberCount == 1, () => $"{room.Server.ConnectionCount} connections");
             await room.StopAsync();
-            await WaitUntilAsync(() => room.Server.ConnectionCount == 0, () => $"{room.Server.ConnectionCount} connections after shutdown");
+            await Eventually.TrueAsync(() => room.Server.ConnectionCount == 0, () => $"{room.Server.ConnectionCount} connections after shutdown");
             await drain.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
-        }
-    }
-
-    /// <summary>Polls a condition that no event announces (a counter going down), within a bound.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> describe)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > Timeouts.Step) Assert.Fail("Timed out: " + describe());
-            await Task.Delay(20, TestContext.Current.CancellationToken);
         }
     }
 }

@@ -209,7 +209,7 @@ public class ChatRoomTests
         var crowd = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => LineClient.ConnectAsync(room.Port)));
         try
         {
-            await WaitUntilAsync(() => room.Server.MemberCount == 51);
+            await Eventually.TrueAsync(() => room.Server.MemberCount == 51);
             time.Advance(TimeSpan.FromMilliseconds(100));
             string notice = await watcher.ReadUntilAsync(" joined");
             Assert.Matches(@"^\* 50 people joined: (user[0-9]+, ){9}user[0-9]+ and 40 others\.$", notice);
@@ -227,16 +227,6 @@ public class ChatRoomTests
         }
     }
 
-    /// <summary>Polls a count that no event announces, within a bound.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > Timeouts.Step) Assert.Fail("timed out");
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
-    }
 
     [Fact]
     public async Task Shutdown_says_goodbye_to_every_client_and_closes_them_within_two_seconds()

@@ -159,6 +159,7 @@ public class HostContractTests
         await handshaken.Task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
         Task stopping = host.StopAsync();
         // The connection was counted from accept: stop cannot be done while its handshake is still being finished.
+        // A deliberate negative check: for 300 ms, stopping must not complete.
         Assert.NotSame(stopping, await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken)));
         release.TrySetResult();
         await stopping.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);

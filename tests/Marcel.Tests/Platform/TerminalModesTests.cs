@@ -39,6 +39,22 @@ public class TerminalModesTests
         Assert.Equal(before, termios);
     }
 
+    [Theory]
+    [InlineData(12, 0x800Au)] // Linux: ICANON 0x2, ECHO 0x8, IEXTEN 0x8000
+    [InlineData(24, 0x508u)] // macOS: ICANON 0x100, ECHO 0x8, IEXTEN 0x400
+    public void Line_mode_off_clears_ICANON_ECHO_and_IEXTEN_and_nothing_else(int offset, uint bits)
+    {
+        var layout = offset == 12 ? UnixTerminalModes.LinuxLayout : UnixTerminalModes.MacOSLayout;
+        byte[] termios = Enumerable.Range(0, 80).Select(i => (byte)(i * 7)).ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(termios.AsSpan(offset), 0xFFFF_FFFF);
+        byte[] before = (byte[])termios.Clone();
+
+        UnixTerminalModes.WithoutLineMode(termios, layout);
+
+        Assert.Equal(~bits, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(termios.AsSpan(offset)));
+        Assert.Equal(before.Where((_, i) => i < offset || i >= offset + 4), termios.Where((_, i) => i < offset || i >= offset + 4));
+    }
+
     [Fact]
     public void The_password_prompt_turns_echo_off_before_it_shows_and_back_on_after()
     {
@@ -73,6 +89,8 @@ public class TerminalModesTests
             if (canChangeEcho) events.Add(on ? "echo on" : "echo off");
             return canChangeEcho;
         }
+
+        public bool SetLineMode(bool on) => false;
 
         public void EnableEscapeSequences() => events.Add("escapes");
     }

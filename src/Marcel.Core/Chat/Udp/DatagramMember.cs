@@ -36,20 +36,25 @@ internal sealed class DatagramMember : QueuedMember
     /// <summary>Marks it as leaving; true for the first caller only.</summary>
     public bool TryLeave() => Interlocked.Exchange(ref _gone, 1) == 0;
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Sends the batch as <see cref="DatagramBatch"/> joins it: consecutive lines share a datagram while they fit, so a
+    /// lost datagram loses the lines it held together (at most once either way), and a member that keeps up still gets
+    /// each line as soon as it is said. Joined only once the peer has shown it receives: before, each message goes
+    /// alone, so the welcome fits the amplification limit by itself.
+    /// </summary>
     protected override async ValueTask WriteAsync(ReadOnlyMemory<EncodedEvent> batch)
     {
-        for (int i = 0; i < batch.Length; i++)
+        if (batch.Length == 1 && batch.Span[0].MessageEnds.Length == 1)
         {
-            EncodedEvent encoded = batch.Span[i];
-            int start = 0;
-            for (int m = 0; m < encoded.MessageEnds.Length; m++)
-            {
-                int end = encoded.MessageEnds.Span[m];
-                // At most once: a datagram the limit drops (or the system refuses) is lost, as UDP may lose any.
-                await Sender.SendAsync(encoded.Bytes[start..end], CancellationToken.None);
-                start = end;
-            }
+            // The usual case, one line and one datagram, without the lists.
+            await Sender.SendAsync(batch.Span[0].Bytes[..batch.Span[0].MessageEnds.Span[0]], CancellationToken.None);
+            return;
+        }
+
+        foreach (ReadOnlyMemory<byte> datagram in DatagramBatch.Datagrams(batch.Span, Sender.Verified ? Sender.Socket.Options.MaxDatagramBytes : 0))
+        {
+            // At most once: a datagram the limit drops (or the system refuses) is lost, as UDP may lose any.
+            await Sender.SendAsync(datagram, CancellationToken.None);
         }
     }
 

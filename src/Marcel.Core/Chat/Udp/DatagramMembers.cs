@@ -19,24 +19,23 @@ namespace Marcel.Core.Chat.Udp;
 /// <see cref="IdleTimeout"/> without a datagram (UDP has no hang-up), and is told so, then sent an empty datagram.
 /// One receive loop per socket handles its datagrams in arrival order.
 /// </summary>
-public sealed class DatagramMembers : IAsyncDisposable
+public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
 {
     private readonly ChatRoom _room;
-    private readonly IReadOnlyList<DatagramSocket> _sockets;
+    private readonly DatagramReceiver _receiver;
+    private readonly int _maxDatagramBytes;
     private readonly DatagramWireFormat _format;
     private readonly TurnAwayLimiter _turnAway;
     private readonly ConcurrentDictionary<IPEndPoint, DatagramMember> _members = new();
     private readonly ConcurrentDictionary<Task, bool> _leaving = new();
-    private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer? _idleSweep;
-    private readonly Task[] _receiving;
 
     private DatagramMembers(ChatRoom room, IReadOnlyList<DatagramSocket> sockets, TimeSpan? idleTimeout)
     {
         _room = room;
-        _sockets = sockets;
         IdleTimeout = idleTimeout;
-        _format = new DatagramWireFormat(room.Options.Lines.Ending, sockets[0].Options.MaxDatagramBytes);
+        _maxDatagramBytes = sockets[0].Options.MaxDatagramBytes;
+        _format = new DatagramWireFormat(room.Options.Lines.Ending, _maxDatagramBytes);
         _turnAway = new TurnAwayLimiter(room.Time);
         if (idleTimeout is { } idle)
         {
@@ -44,14 +43,15 @@ public sealed class DatagramMembers : IAsyncDisposable
             _idleSweep = room.Time.CreateTimer(_ => SweepIdle(), null, period, period);
         }
 
-        _receiving = sockets.Select(ReceiveLoopAsync).ToArray();
+        _receiver = new DatagramReceiver(sockets, this);
+        _receiver.Start();
     }
 
     /// <summary>How long a datagram member may stay silent before it is let go; null: forever.</summary>
     public TimeSpan? IdleTimeout { get; }
 
     /// <summary>The addresses and ports bound.</summary>
-    public IReadOnlyList<IPEndPoint> BoundEndPoints => _sockets.Select(s => s.LocalEndPoint).ToArray();
+    public IReadOnlyList<IPEndPoint> BoundEndPoints => _receiver.BoundEndPoints;
 
     /// <summary>Datagram members in the room now.</summary>
     public int Count => _members.Count;
@@ -79,50 +79,25 @@ public sealed class DatagramMembers : IAsyncDisposable
         }
 
         await Task.WhenAll(_leaving.Keys);
-        await _stopping.CancelAsync();
-        foreach (DatagramSocket socket in _sockets)
-        {
-            socket.Dispose();
-        }
-
-        await Task.WhenAll(_receiving);
-        _stopping.Dispose();
+        await _receiver.DisposeAsync();
     }
 
-    private async Task ReceiveLoopAsync(DatagramSocket socket)
+    /// <inheritdoc />
+    void IDatagramHandler.Unanswerable(Datagram datagram)
     {
-        await Task.Yield();
-        try
-        {
-            while (true)
-            {
-                Datagram datagram = await socket.ReceiveFromAsync(_stopping.Token);
-                if (datagram.FromNowhere || datagram.ToGroup)
-                {
-                    continue; // Nobody can be answered there; answering would reflect traffic at a whole network.
-                }
-
-                if (_members.TryGetValue(datagram.Remote, out DatagramMember? member) && !member.Gone)
-                {
-                    await HandleAsync(member, datagram);
-                }
-                else
-                {
-                    await JoinAsync(socket, datagram);
-                }
-            }
-        }
-        catch (Exception) when (_stopping.IsCancellationRequested)
-        {
-            // Stopping: the socket was closed under the receive.
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            ChatLog.ConnectionFailed(_room.Logger, socket.LocalEndPoint, e);
-        }
+        // Nothing to log per datagram in the room: such sources are forged or broken, and a flood of them would fill the log.
     }
 
-    private async ValueTask JoinAsync(DatagramSocket socket, Datagram datagram)
+    /// <inheritdoc />
+    void IDatagramHandler.ReceiveFailed(IPEndPoint local, Exception failure) => ChatLog.ConnectionFailed(_room.Logger, local, failure);
+
+    /// <inheritdoc />
+    ValueTask IDatagramHandler.ReceivedAsync(DatagramSocket socket, Datagram datagram, CancellationToken stopping) =>
+        _members.TryGetValue(datagram.Remote, out DatagramMember? member) && !member.Gone
+            ? HandleAsync(member, datagram, stopping)
+            : JoinAsync(socket, datagram, stopping);
+
+    private async ValueTask JoinAsync(DatagramSocket socket, Datagram datagram, CancellationToken stopping)
     {
         if (_room.IsStopping)
         {
@@ -137,17 +112,17 @@ public sealed class DatagramMembers : IAsyncDisposable
         }
 
         var sender = new DatagramSender(socket, datagram.Remote);
-        await sender.ReceivedAsync(Size(datagram), _stopping.Token);
+        await sender.ReceivedAsync(Size(datagram), stopping);
         var member = new DatagramMember(_room.NewIdentity(MemberKinds.Udp, datagram.Remote), _format, _room.Options.MaxQueueBytes, _room.Time.GetTimestamp(), sender, OnStopping);
         _members[datagram.Remote] = member;
-        JoinOutcome outcome = await _room.JoinAsync(member, _stopping.Token);
+        JoinOutcome outcome = await _room.JoinAsync(member, stopping);
         if (outcome != JoinOutcome.Joined)
         {
             member.TryLeave();
             _members.TryRemove(new KeyValuePair<IPEndPoint, DatagramMember>(datagram.Remote, member));
             if (_turnAway.TryAnswer(datagram.Remote.Address))
             {
-                await sender.SendAsync(DatagramLines.Encode(_room.RefusalLine(outcome), _room.Options.Lines.Ending), _stopping.Token);
+                await sender.SendAsync(DatagramLines.Encode(_room.RefusalLine(outcome), _room.Options.Lines.Ending), stopping);
             }
 
             member.Dispose();
@@ -158,10 +133,10 @@ public sealed class DatagramMembers : IAsyncDisposable
         await SayAsync(member, datagram);
     }
 
-    private async ValueTask HandleAsync(DatagramMember member, Datagram datagram)
+    private async ValueTask HandleAsync(DatagramMember member, Datagram datagram, CancellationToken stopping)
     {
         member.Heard(_room.Time.GetTimestamp());
-        await member.Sender.ReceivedAsync(Size(datagram), _stopping.Token);
+        await member.Sender.ReceivedAsync(Size(datagram), stopping);
         await SayAsync(member, datagram);
     }
 
@@ -170,7 +145,7 @@ public sealed class DatagramMembers : IAsyncDisposable
     {
         if (datagram.TooLong)
         {
-            _room.Tell(member, [string.Format(CultureInfo.CurrentCulture, DatagramStrings.DatagramTooLongNotice, _sockets[0].Options.MaxDatagramBytes)]);
+            _room.Tell(member, [string.Format(CultureInfo.CurrentCulture, DatagramStrings.DatagramTooLongNotice, _maxDatagramBytes)]);
             return;
         }
 
@@ -271,5 +246,5 @@ public sealed class DatagramMembers : IAsyncDisposable
         _ = leaving.ContinueWith(t => _leaving.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private int Size(Datagram datagram) => datagram.TooLong ? _sockets[0].Options.MaxDatagramBytes + 1 : datagram.Payload.Length;
+    private int Size(Datagram datagram) => datagram.TooLong ? _maxDatagramBytes + 1 : datagram.Payload.Length;
 }

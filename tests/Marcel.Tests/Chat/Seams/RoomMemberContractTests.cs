@@ -60,7 +60,7 @@ public abstract class RoomMemberContractTests
 
         if (peer.Member is QueuedMember queued)
         {
-            await WaitUntilAsync(() => queued.QueuedBytes == 0);
+            await Support.Eventually.TrueAsync(() => queued.QueuedBytes == 0);
         }
     }
 
@@ -122,16 +122,6 @@ public abstract class RoomMemberContractTests
         }
 
         throw new InvalidOperationException(name + " was closed before it took its seat");
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > Support.Timeouts.Step) Assert.Fail("timed out");
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
     }
 }
 

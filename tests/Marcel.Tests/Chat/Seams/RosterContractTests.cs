@@ -93,9 +93,3 @@ public abstract class RosterContractTests
         Assert.Equal(200, named.Select(m => m.Name.ToUpperInvariant()).Distinct().Count());
     }
 }
-
-/// <summary>The roster contract, on the local roster.</summary>
-public sealed class LocalRosterContractTests : RosterContractTests
-{
-    protected override Task<IRoster> CreateAsync() => Task.FromResult<IRoster>(new LocalRoster());
-}

@@ -1,0 +1,79 @@
+using Marcel.Tests.Support;
+
+namespace Marcel.Tests.Cli;
+
+/// <summary>
+/// A mistyped command line, as a new user types it: one line naming the option and what it accepts (in the user's
+/// language), the command's one-line usage and where to read more, exit 1; never a stack trace, never the whole help.
+/// </summary>
+public class UsageErrorTests
+{
+    [Theory]
+    [InlineData("connect localhost abc", "marcel: port: 'abc' is not a port number from 1 to 65535 or a service name")]
+    [InlineData("connect 127.0.0.1 99999999999", "marcel: port: '99999999999' is not a port number from 1 to 65535")]
+    [InlineData("serve --port abc", "marcel: --port: 'abc' is not a port number from 0 to 65535")]
+    [InlineData("serve --max-line lots", "marcel: --max-line: 'lots' is not a whole number.")]
+    [InlineData("serve --chat --max-clients x", "marcel: --max-clients: 'x' is not a whole number.")]
+    [InlineData("serve --eol LF2", "marcel: --eol: 'LF2' is not lf, crlf or none.")]
+    [InlineData("fetch -m abc http://localhost/", "marcel: --max-time: 'abc' is not a number (such as 2.5).")]
+    [InlineData("fetch -C abc http://localhost/", "marcel: --continue-at: 'abc' is not a byte offset (0 or more) or - (from the output file's size).")]
+    [InlineData("connect -w soon", "marcel: --timeout: 'soon' is not a number")]
+    [InlineData("fetch -Z", "marcel: unknown option '-Z'")]
+    [InlineData("fetch -Q http://localhost/", "marcel: unknown option '-Q'")]
+    [InlineData("connect -Z", "marcel: unknown option '-Z'")]
+    [InlineData("serve --prot 6000", "marcel: unknown option '--prot'; did you mean `--port`?")]
+    [InlineData("sevre", "marcel: unknown command 'sevre'; did you mean `serve`?")]
+    [InlineData("conect", "marcel: unknown command 'conect'; did you mean `connect`?")]
+    [InlineData("connect [::1]:50000 6000", "marcel: the port is given twice")]
+    [InlineData("connect localhost:abc", "marcel: port: 'abc' is not a port number")]
+    [InlineData("serve --udp --max-datagram 100", "marcel: --max-datagram must be between 256 and 65507 bytes.")]
+    [InlineData("connect --udp --max-datagram 70000 localhost 50000", "marcel: --max-datagram must be between 256 and 65507 bytes.")]
+    public async Task A_bad_command_line_gets_one_error_line_the_usage_and_a_pointer_to_help(string commandLine, string error)
+    {
+        string[] arguments = commandLine.Split(' ');
+        (int exitCode, string stdout, string stderr) = await RunAsync(arguments);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(string.Empty, stdout);
+        string[] lines = stderr.TrimEnd('\n').Split('\n');
+        Assert.True(lines.Length == 3, $"expected error, usage, pointer; got:\n{stderr}");
+        Assert.StartsWith(error, lines[0], StringComparison.Ordinal);
+        string command = arguments[0] is "serve" or "connect" or "fetch" ? "marcel " + arguments[0] : "marcel";
+        Assert.StartsWith($"Usage: {command}", lines[1], StringComparison.Ordinal);
+        Assert.Equal($"`{command} --help` for more.", lines[2]);
+    }
+
+    [Fact]
+    public async Task In_french_the_parse_error_and_the_usage_are_french()
+    {
+        (int exitCode, _, string stderr) = await RunAsync("--lang", "fr", "connect", "localhost", "abc");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(
+            "marcel: port : « abc » n'est pas un numéro de port de 1 à 65535 ou un nom de service (comme dans /etc/services).\n"
+            + "Utilisation : marcel connect [<host> [<port>]] [options]\n"
+            + "`marcel connect --help` pour en savoir plus.\n",
+            stderr);
+    }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("connect")]
+    [InlineData("fetch")]
+    public async Task Version_is_understood_after_a_command_too(string command)
+    {
+        (int exitCode, string stdout, string stderr) = await RunAsync(command, "--version");
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("marcel 0.", stdout, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, stderr);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
+    {
+        await using PeerProcess marcel = MarcelCli.Start(arguments);
+        marcel.CloseInput();
+        int exitCode = await marcel.WaitForExitAsync();
+        return (exitCode, marcel.Output, marcel.Error);
+    }
+}

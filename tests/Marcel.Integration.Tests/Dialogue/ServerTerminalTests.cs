@@ -1,0 +1,76 @@
+using Marcel.Tests.Support;
+
+namespace Marcel.Tests.Dialogue;
+
+/// <summary>
+/// <c>marcel serve</c> in a real pseudo-terminal (util-linux <c>script</c>): what Ctrl-C leaves on the screen, and
+/// what the clients get when the terminal itself is closed (SIGHUP).
+/// </summary>
+public class ServerTerminalTests
+{
+    [Fact]
+    public async Task Ctrl_C_at_the_restart_question_keeps_the_question_and_ends_its_line()
+    {
+        await using PeerProcess terminal = StartOnTerminal();
+        int port = await MarcelCli.ListeningPortAsync(terminal);
+        await using (LineClient client = await LineClient.ConnectAsync(port))
+        {
+            await client.SendLineAsync("FIN");
+            await client.ReadToEndAsync();
+        }
+
+        await terminal.WaitForOutputAsync("<R>estart <T>erminate ? ");
+        await terminal.WriteAsync("\u0003");
+        Assert.Equal(0, await terminal.WaitForExitAsync());
+
+        string screen = terminal.Output;
+        string after = screen[(screen.LastIndexOf("<R>estart <T>erminate ? ", StringComparison.Ordinal) + "<R>estart <T>erminate ? ".Length)..];
+        // The line is ended (not erased by "\r ESC[K"), and the shell's prompt will start on a line of its own.
+        Assert.StartsWith("\r\n", after.Replace("^C", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.EndsWith("\n", screen.Replace("\r\u001b[K", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_line_over_max_line_is_told_once_in_the_operators_language_never_after_the_prompt()
+    {
+        await using PeerProcess terminal = StartOnTerminal("--lang", "fr", "--max-line", "16", "--keep-open");
+        int port = await MarcelCli.ListeningPortAsync(terminal);
+        await using (LineClient client = await LineClient.ConnectAsync(port))
+        {
+            await client.ReadLineAsync();
+            await terminal.WaitForOutputAsync("S> ");
+            await client.SendLineAsync(new string('x', 40));
+            await client.ReadToEndAsync();
+        }
+
+        string screen = await terminal.WaitForOutputAsync("plus de 16 octets");
+        // The console's French notice, and not the English log record glued after the "S> " prompt.
+        Assert.DoesNotContain("warn", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("sent a line over", screen, StringComparison.Ordinal);
+        terminal.Signal(15);
+        await terminal.WaitForExitAsync();
+    }
+
+    [Theory]
+    [InlineData("dialogue", "Goodbye!")]
+    [InlineData("chat", "The server is shutting down. Goodbye!")]
+    public async Task Closing_the_servers_terminal_says_goodbye_to_the_clients_as_Ctrl_C_does(string mode, string goodbye)
+    {
+        await using PeerProcess terminal = StartOnTerminal(mode == "chat" ? ["--chat"] : []);
+        int port = await MarcelCli.ListeningPortAsync(terminal);
+        await using LineClient client = await LineClient.ConnectAsync(port);
+        Assert.NotNull(await client.ReadLineAsync()); // The greeting: the conversation has started.
+
+        // Killing script closes the terminal's master side: the kernel sends SIGHUP to marcel, and its writes fail.
+        terminal.Signal(9);
+
+        List<string> rest = await client.ReadToEndAsync();
+        Assert.Contains(goodbye, rest);
+    }
+
+    private static PeerProcess StartOnTerminal(params string[] extra)
+    {
+        string command = string.Join(' ', ["dotnet", Path.Combine(AppContext.BaseDirectory, "marcel.dll"), "serve", "--host", "127.0.0.1", "--port", "0", .. extra]);
+        return PseudoTerminal.Start(command);
+    }
+}
