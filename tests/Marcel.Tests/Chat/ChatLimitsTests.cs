@@ -221,4 +221,14 @@ public class ChatLimitsTests
             await drain.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
         }
     }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> describe)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > Timeouts.Step) Assert.Fail("Timed out: " + describe());
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
 }
