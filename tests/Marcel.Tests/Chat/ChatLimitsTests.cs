@@ -116,6 +116,30 @@ public class ChatLimitsTests
     }
 
     [Fact]
+    public async Task A_kicked_client_that_keeps_its_side_open_is_cut_off_once_the_grace_is_over()
+    {
+        // Over plain TCP a quiet member's wait has no token: the kick takes its close over (last line, FIN) and only the
+        // peer's close, or the end of the grace on the room's clock, ends the connection.
+        var time = new FakeTimeProvider();
+        await using InProcessRoom room = await InProcessRoom.StartAsync(time: time);
+        (LineClient kicked, string name) = await room.JoinAsync();
+        (LineClient watcher, _) = await room.JoinAsync();
+        await using (kicked) await using (watcher)
+        {
+            await kicked.SendAsync("half a li"); // A line in progress: its read waits for the rest.
+            room.Console.Type("/kick " + name);
+            List<string> rest = await kicked.ReadToEndAsync(); // Our FIN came; the client does not close.
+            Assert.Equal("You were removed from the room by the operator.", rest.Last());
+            Assert.Equal(2, room.Server.ConnectionCount);
+
+            time.Advance(new ChatOptions().ShutdownGrace);
+            await WaitUntilAsync(() => room.Server.ConnectionCount == 1, () => $"{room.Server.ConnectionCount} connections after the grace");
+            time.Advance(new ChatOptions().NoticeWindow);
+            Assert.Equal($"* {name} left (removed by the operator).", await watcher.ReadUntilAsync(" left"));
+        }
+    }
+
+    [Fact]
     public async Task A_line_over_max_line_closes_only_its_sender_with_a_notice()
     {
         var options = new ChatOptions { Lines = new Core.Framing.LineOptions { MaxLineBytes = 100 } };
@@ -195,6 +219,16 @@ public class ChatLimitsTests
             await room.StopAsync();
             await Eventually.TrueAsync(() => room.Server.ConnectionCount == 0, () => $"{room.Server.ConnectionCount} connections after shutdown");
             await drain.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> describe)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > Timeouts.Step) Assert.Fail("Timed out: " + describe());
+            await Task.Delay(20, TestContext.Current.CancellationToken);
         }
     }
 }

@@ -12,8 +12,10 @@ namespace Marcel.Core.Chat.Members;
 /// <remarks>
 /// The drain never runs on the enqueuing thread (a talker's read loop, or the room under a lock): it is queued to
 /// the thread pool, outside every lock. No drain exists while the queue is empty, and the queue itself is made on
-/// first use, so an idle member costs a few hundred bytes. Every byte queued is counted, the last line too, and
-/// taken off exactly once, when written or discarded.
+/// first use, so an idle member costs a few hundred bytes; so is <see cref="Stopping"/>'s source, which a member that
+/// is woken by other means never asks for (a source, its registrations and one registered wait: ~190 bytes a member).
+/// Every byte queued is counted, the last line too, and taken off exactly once, when written or discarded. The queue's
+/// lock is the member itself: no lock object per member.
 /// </remarks>
 public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposable
 {
@@ -23,7 +25,7 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
     private const int PassEvents = 256;
 
     private readonly int _maxQueueBytes;
-    private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenSource? _stop;
     private Queue<Delivery>? _queue;
     private long _queuedBytes;
     private bool _draining;
@@ -55,11 +57,25 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
     /// <summary>Bytes queued or being written right now (0 once closed and drained).</summary>
     public long QueuedBytes
     {
-        get { lock (_stop) return _queuedBytes; }
+        get { lock (this) return _queuedBytes; }
     }
 
-    /// <summary>Fires when the room wants this member to leave (kick, idle, overflow, shutdown).</summary>
-    public CancellationToken Stopping => _stop.Token;
+    /// <summary>Fires when the room wants this member to leave (kick, idle, overflow, shutdown); its source is made on first use.</summary>
+    public CancellationToken Stopping
+    {
+        get
+        {
+            lock (this)
+            {
+                if (StopReason is not null)
+                {
+                    return new CancellationToken(canceled: true);
+                }
+
+                return (_stop ??= new CancellationTokenSource()).Token;
+            }
+        }
+    }
 
     /// <summary>Why the room stopped this member, if it did.</summary>
     public ChatCloseReason? StopReason => Volatile.Read(ref _stopReason) is var r and >= 0 ? (ChatCloseReason)r : null;
@@ -71,7 +87,7 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
     public bool TryDeliver(Delivery delivery)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        lock (_stop)
+        lock (this)
         {
             if (_closing || _discarded)
             {
@@ -111,9 +127,11 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
         }
 
         OnStopping(reason);
+        CancellationTokenSource? stop;
+        lock (this) stop = _stop; // A getter that comes after the reason was set hands out a cancelled token itself.
         try
         {
-            _stop.Cancel();
+            stop?.Cancel();
         }
         catch (ObjectDisposedException)
         {
@@ -129,7 +147,7 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
     {
         bool start = false;
         Task done;
-        lock (_stop)
+        lock (this)
         {
             if (!_closing && !_discarded && last is not null)
             {
@@ -170,7 +188,7 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
     /// <summary>Drops whatever is queued and refuses any further delivery: the connection is being cut.</summary>
     public void Discard()
     {
-        lock (_stop)
+        lock (this)
         {
             _discarded = true;
             while (_queue is not null && _queue.TryDequeue(out Delivery? dropped))
@@ -210,7 +228,9 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
     {
         if (disposing)
         {
-            _stop.Dispose();
+            CancellationTokenSource? stop;
+            lock (this) stop = _stop;
+            stop?.Dispose();
         }
     }
 
@@ -239,7 +259,7 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
                 {
                     Array.Clear(taken, 0, count);
                     Array.Clear(encoded, 0, count);
-                    lock (_stop) _queuedBytes -= weight;
+                    lock (this) _queuedBytes -= weight;
                 }
             }
         }
@@ -260,7 +280,7 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
     private bool Take(Delivery[] taken, out int count, out int weight)
     {
         count = weight = 0;
-        lock (_stop)
+        lock (this)
         {
             if (_discarded || _queue is null || _queue.Count == 0)
             {
@@ -281,7 +301,7 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
 
     private void EndDrain()
     {
-        lock (_stop) EndDrainLocked();
+        lock (this) EndDrainLocked();
     }
 
     private void EndDrainLocked()
