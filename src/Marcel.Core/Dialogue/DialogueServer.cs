@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Net;
-using Marcel.Core.Framing;
-using Marcel.Core.Resources;
 using Marcel.Core.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -11,38 +8,40 @@ namespace Marcel.Core.Dialogue;
 /// The chapter's dialogue server: one conversation at a time between the operator and a client. Clients who arrive
 /// meanwhile wait in order of arrival, told their number in line, and are served next (see <see cref="OnConnectedAsync"/>).
 /// </summary>
-public sealed partial class DialogueServer : IConversationSource
+public sealed class DialogueServer
 {
-    // How long a notice to a client outside its conversation may take to leave.
-    private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(1);
-
     private readonly DialogueOptions _options;
     private readonly IDialogueOperator _operator;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
     private readonly Conversation _conversation;
-    private readonly WaitingLine<WaitingClient> _line;
-    private readonly HashSet<WaitingClient> _waitingClients = [];
-    private readonly Dictionary<LinePeer, WaitingClient> _serving = [];
+    private readonly WaitingRoom _waiting;
 
     /// <summary>Creates a server that talks through <paramref name="console"/>.</summary>
     public DialogueServer(DialogueOptions options, IDialogueOperator console, ILogger logger, TimeProvider? time = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _operator = console ?? throw new ArgumentNullException(nameof(console));
-        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        _time = time ?? TimeProvider.System;
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxWaiting, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxWaiting, DialogueOptions.MaxWaitingCap, nameof(options));
-        _line = new WaitingLine<WaitingClient>(options.MaxWaiting);
+        ArgumentNullException.ThrowIfNull(logger);
+        _waiting = new WaitingRoom(options, console, logger, time ?? TimeProvider.System);
         _conversation = new Conversation(options, console, logger);
     }
+
+    /// <summary>Clients waiting their turn now (for tests).</summary>
+    internal int WaitingCount => _waiting.Count;
+
+    /// <summary>Bytes read from the clients waiting their turn and held for their conversations (for tests).</summary>
+    internal long WaitingBufferedBytes => _waiting.BufferedBytes;
+
+    /// <summary>
+    /// The host's entry point for each accepted connection: takes its place in line (told its number when it must
+    /// wait), waits for its turn, then for the conversation to end.
+    /// </summary>
+    public Task OnConnectedAsync(IServerConnection connection) => _waiting.ServeAsync(connection);
 
     /// <summary>
     /// Serves the TCP clients of <see cref="OnConnectedAsync"/> one after another until the operator chooses to terminate
     /// or <paramref name="stopping"/> fires; then disconnects whoever still waits.
     /// </summary>
-    public Task RunAsync(IReadOnlyList<IPEndPoint> boundEndPoints, CancellationToken stopping) => RunAsync(boundEndPoints, this, stopping);
+    public Task RunAsync(IReadOnlyList<IPEndPoint> boundEndPoints, CancellationToken stopping) => RunAsync(boundEndPoints, _waiting, stopping);
 
     /// <summary>Serves the clients of <paramref name="clients"/> one after another, as <see cref="RunAsync(IReadOnlyList{IPEndPoint}, CancellationToken)"/>.</summary>
     public async Task RunAsync(IReadOnlyList<IPEndPoint> boundEndPoints, IConversationSource clients, CancellationToken stopping)
@@ -90,57 +89,37 @@ public sealed partial class DialogueServer : IConversationSource
         }
     }
 
-    /// <summary>The first TCP client in line, its waiting read stopped and told its turn came when it was told to wait.</summary>
-    async ValueTask<IConversationPeer> IConversationSource.NextAsync(CancellationToken stopping)
+    /// <summary>
+    /// Waits for the next client; what the operator types meanwhile reaches nobody, and they are told so, rather than
+    /// the line being kept for whoever connects next.
+    /// </summary>
+    private async Task<IConversationPeer> WhileNobodyListensAsync(Task<IConversationPeer> next, CancellationToken stopping)
     {
-        WaitingClient client = await _line.TakeAsync(stopping);
-        IServerConnection connection = client.Connection;
-        // What the client sent while it waited stays in the pipe, for the conversation to read first.
-        await client.StopWatchingAsync();
-        // With --keep-open the next is taken at once: whoever arrives once this one is closed is not told to wait.
-        var peer = new LinePeer(connection, _options.Lines, _logger, _time, _options.KeepOpen ? _line.Free : null);
-        lock (_serving)
+        bool operatorOpen = true;
+        while (operatorOpen && !next.IsCompleted)
         {
-            _serving.Add(peer, client);
-        }
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            Task<string?> typed = _operator.ReadLineAsync(idle.Token).AsTask();
+            if (await Task.WhenAny(next, typed) == next)
+            {
+                await idle.CancelAsync();
+            }
 
-        if (client.WasTold)
-        {
             try
             {
-                await peer.SendAsync(Strings.YourTurn, stopping);
+                string? line = await typed;
+                operatorOpen = line is not null;
+                if (!string.IsNullOrEmpty(line))
+                {
+                    _operator.NobodyListening();
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (idle.IsCancellationRequested)
             {
-                // Gone meanwhile: the conversation's first read or write will tell.
-                Transport.TransportLog.ConversationFailed(_logger, connection.ConnectionId, e);
+                // A client came (or the server stops): what is typed from now on is for the conversation.
             }
         }
 
-        return peer;
+        return await next;
     }
-
-    void IConversationSource.Finished(IConversationPeer peer)
-    {
-        WaitingClient client;
-        lock (_serving)
-        {
-            _serving.Remove((LinePeer)peer, out client!);
-        }
-
-        client.Finish();
-    }
-
-    int IConversationSource.DropWaiting()
-    {
-        List<WaitingClient> dropped = _line.Close();
-        foreach (WaitingClient client in dropped)
-        {
-            client.Finish();
-        }
-
-        return dropped.Count;
-    }
-
-    private static string Format(string format, object? argument) => string.Format(CultureInfo.CurrentCulture, format, argument);
 }
