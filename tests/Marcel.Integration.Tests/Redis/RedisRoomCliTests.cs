@@ -43,7 +43,7 @@ public sealed class RedisRoomCliTests
         await using LineClient twoClient = two;
 
         Assert.NotEqual(first, second);
-        await one.ReadUntilAsync($"* {second} joined.");
+        await one.ReadJoinedAsync(second);
         await one.SendLineAsync("hello");
         await one.SendLineAsync("end");
         List<string> heard = await ReadThroughAsync(two, $"<{first}> end");
@@ -162,7 +162,7 @@ public sealed class RedisRoomCliTests
         (LineClient two, string second) = await room.JoinAsync(1);
         await using LineClient twoClient = two;
 
-        await one.ReadUntilAsync($"* {second} joined.");
+        await one.ReadJoinedAsync(second);
         await SplitAsync(room, one, two);
         await room[0].WaitForOutputAsync(Split);
 
@@ -189,7 +189,7 @@ public sealed class RedisRoomCliTests
         await using LineClient oneClient = one;
         (LineClient two, string second) = await room.JoinAsync(1);
         await using LineClient twoClient = two;
-        await one.ReadUntilAsync($"* {second} joined.");
+        await one.ReadJoinedAsync(second);
 
         await SplitAsync(room, one, two);
         await one.SendLineAsync("/nick Alice");

@@ -19,6 +19,15 @@ internal static class ChatClientExtensions
     public static Task<string> ReadUntilAsync(this LineClient client, string contains) =>
         client.ReadUntilAsync(l => l.Contains(contains, StringComparison.Ordinal));
 
+    /// <summary>
+    /// Reads until the room says <paramref name="name"/> joined: "* name joined.", or, when another join fell in the
+    /// same notice window (100 ms by default, so under load), "* 2 people joined: user1, name.".
+    /// </summary>
+    public static Task<string> ReadJoinedAsync(this LineClient client, string name) =>
+        client.ReadUntilAsync(l => l == $"* {name} joined."
+            || (l.StartsWith("* ", StringComparison.Ordinal) && l.Contains(" people joined: ", StringComparison.Ordinal)
+                && l[(l.IndexOf(": ", StringComparison.Ordinal) + 2)..^1].Split([", ", " and "], StringSplitOptions.None).Contains(name)));
+
     /// <summary>The next line that is not a room notice (<c>* …</c>).</summary>
     public static Task<string> ReadMessageAsync(this LineClient client) => client.ReadUntilAsync(l => !l.StartsWith("* ", StringComparison.Ordinal));
 }
