@@ -23,7 +23,7 @@ internal static class MarcelCli
     /// </summary>
     public static async Task<int> ListeningPortAsync(PeerProcess server, string marker = "127.0.0.1:")
     {
-        string output = await server.WaitForOutputAsync(marker);
+        string output = await server.WaitForOutputAsync(marker, timeout: Timeouts.Startup);
         int at = output.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
         int end = at;
         while (end < output.Length && char.IsAsciiDigit(output[end])) end++;

@@ -12,7 +12,7 @@ internal static partial class WebServer
         PeerProcess server = MarcelCli.Start(
             ["serve", "--chat", "--host", "127.0.0.1", "--port", tcpPort.ToString(CultureInfo.InvariantCulture), "--web", webPort.ToString(CultureInfo.InvariantCulture), .. extra],
             environment);
-        string output = await server.WaitForOutputAsync("/\n");
+        string output = await server.WaitForOutputAsync("/\n", timeout: Timeouts.Startup);
         int tcp = await MarcelCli.ListeningPortAsync(server);
         return (server, tcp, new Uri(PageLine().Match(output).Groups[1].Value));
     }
