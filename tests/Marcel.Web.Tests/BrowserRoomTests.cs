@@ -8,6 +8,9 @@ namespace Marcel.Web.Tests;
 /// </summary>
 public sealed class BrowserRoomTests
 {
+    /// <summary>Lines each member of the four-way room says: numbered, so that per-sender order shows, and not ASCII.</summary>
+    private const int LinesEach = 3;
+
     [Fact]
     public async Task Two_pages_nc_and_marcel_connect_talk_in_one_room_every_way()
     {
@@ -20,26 +23,35 @@ public sealed class BrowserRoomTests
             await Assertions.Expect(alice.Locator("#status")).ToHaveTextAsync("Connected.");
             IPage bob = await chromium.OpenAsync(page, width: 360, height: 640); // A phone: the README's picture is his page.
             await Assertions.Expect(bob.Locator("#status")).ToHaveTextAsync("Connected.");
-            await using PeerProcess netcat = PeerProcess.Start(nc, ["127.0.0.1", tcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            string port = tcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await using PeerProcess netcat = PeerProcess.Start(nc, ["127.0.0.1", port]);
             await netcat.WaitForOutputAsync("Welcome");
-            await using PeerProcess connect = MarcelCli.Start("connect", "127.0.0.1", tcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await using PeerProcess connect = MarcelCli.Start("connect", "127.0.0.1", port);
             await connect.WaitForOutputAsync("Welcome");
 
+            // Everyone takes a name, so that each receiver can tell every sender's lines apart.
             await SayAsync(alice, "/nick Alice");
             await Assertions.Expect(alice.Locator("#log li.server").Last).ToHaveTextAsync("You are now known as Alice.");
-            await netcat.WaitForOutputAsync("is now known as Alice.");
+            await SayAsync(bob, "/nick Bob");
+            await Assertions.Expect(bob.Locator("#log li.server").Last).ToHaveTextAsync("You are now known as Bob.");
+            await netcat.WriteLineAsync("/nick Nina");
+            await netcat.WaitForOutputAsync("You are now known as Nina.");
+            await connect.WriteLineAsync("/nick Marc");
+            await connect.WaitForOutputAsync("You are now known as Marc.");
 
-            await SayAsync(alice, "bonjour é 🎉");
-            await Assertions.Expect(bob.Locator("#log li.said").Last).ToHaveTextAsync("<Alice> bonjour é 🎉");
-            await netcat.WaitForOutputAsync("<Alice> bonjour é 🎉");
-            await connect.WaitForOutputAsync("<Alice> bonjour é 🎉");
+            // Interleaved, without waiting for one another: only each sender's own order is promised.
+            for (int i = 1; i <= LinesEach; i++)
+            {
+                await SayAsync(alice, Line("Alice", i));
+                await netcat.WriteLineAsync(Line("Nina", i));
+                await SayAsync(bob, Line("Bob", i));
+                await connect.WriteLineAsync(Line("Marc", i));
+            }
 
-            await netcat.WriteLineAsync("salut depuis nc");
-            await Assertions.Expect(alice.Locator("#log li.said").Last).ToContainTextAsync("> salut depuis nc");
-            await Assertions.Expect(bob.Locator("#log li.said").Last).ToContainTextAsync("> salut depuis nc");
-            await connect.WriteLineAsync("et depuis marcel connect");
-            await Assertions.Expect(alice.Locator("#log li.said").Last).ToContainTextAsync("> et depuis marcel connect");
-            await netcat.WaitForOutputAsync("> et depuis marcel connect");
+            await ExpectEveryLineOnceInOrderAsync(alice, "Alice", ["Bob", "Nina", "Marc"]);
+            await ExpectEveryLineOnceInOrderAsync(bob, "Bob", ["Alice", "Nina", "Marc"]);
+            await ExpectEveryLineOnceInOrderAsync(netcat, ["Alice", "Bob", "Marc"]);
+            await ExpectEveryLineOnceInOrderAsync(connect, ["Alice", "Bob", "Nina"]);
 
             await SayAsync(bob, "/who");
             await Assertions.Expect(bob.Locator("#log li.server", new() { HasTextString = "Alice from" })).ToContainTextAsync("(browser)");
@@ -150,6 +162,49 @@ public sealed class BrowserRoomTests
             Assert.DoesNotContain("Welcome", intruder.Output, StringComparison.Ordinal);
         }
     }
+
+    private static string Line(string sender, int number) => $"{sender.ToLowerInvariant()} {number}/{LinesEach}: l'été 🎉";
+
+    /// <summary>
+    /// Waits (bounded) until the page shows each sender's last line, then checks that every line of each sender is there
+    /// once, in the order sent, byte for byte; and that the page shows its own lines as its own.
+    /// </summary>
+    private static async Task ExpectEveryLineOnceInOrderAsync(IPage page, string self, string[] senders)
+    {
+        ILocator said = page.Locator("#log li.said:not(.mine)");
+        foreach (string sender in senders)
+        {
+            await Assertions.Expect(said.Filter(new() { HasTextString = $"<{sender}> {Line(sender, LinesEach)}" })).ToHaveCountAsync(1);
+        }
+
+        IReadOnlyList<string> shown = await said.AllTextContentsAsync();
+        foreach (string sender in senders)
+        {
+            Assert.Equal(Expected(sender), shown.Where(line => line.StartsWith($"<{sender}> ", StringComparison.Ordinal)));
+        }
+
+        Assert.DoesNotContain(shown, line => line.StartsWith($"<{self}> ", StringComparison.Ordinal));
+        IReadOnlyList<string> mine = await page.Locator("#log li.mine").AllTextContentsAsync();
+        Assert.Equal(Enumerable.Range(1, LinesEach).Select(i => "<you> " + Line(self, i)), mine);
+    }
+
+    /// <summary>The same for a line client: its output's lines from each sender, once, in order, intact.</summary>
+    private static async Task ExpectEveryLineOnceInOrderAsync(PeerProcess client, string[] senders)
+    {
+        foreach (string sender in senders)
+        {
+            await client.WaitForOutputAsync($"<{sender}> {Line(sender, LinesEach)}");
+        }
+
+        string[] lines = client.Output.Split('\n');
+        foreach (string sender in senders)
+        {
+            string prefix = $"<{sender}> ";
+            Assert.Equal(Expected(sender), lines.Where(line => line.Contains(prefix, StringComparison.Ordinal)).Select(line => line[line.IndexOf(prefix, StringComparison.Ordinal)..].TrimEnd('\r')));
+        }
+    }
+
+    private static IEnumerable<string> Expected(string sender) => Enumerable.Range(1, LinesEach).Select(i => $"<{sender}> {Line(sender, i)}");
 
     private static async Task SayAsync(IPage page, string line)
     {

@@ -48,6 +48,27 @@ public sealed class PageTests
     }
 
     [Fact]
+    public async Task New_lines_land_in_a_live_region_that_a_screen_reader_announces()
+    {
+        await using EchoRoom room = await EchoRoom.StartAsync();
+        await using Chromium chromium = await Chromium.LaunchAsync();
+        IPage page = await chromium.OpenAsync(room.Page);
+
+        // Found by its role, as assistive technology finds it: a log, announced politely as lines are added.
+        ILocator conversation = page.GetByRole(AriaRole.Log, new() { Name = "Conversation" });
+        await Assertions.Expect(conversation).ToHaveAttributeAsync("aria-live", "polite");
+        await Assertions.Expect(conversation).ToHaveAttributeAsync("aria-relevant", "additions");
+        // The connection's state is a status (a live region of its own), and the input names it as its description.
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Connected.");
+        await Assertions.Expect(page.Locator("#line")).ToHaveAttributeAsync("aria-describedby", "status");
+
+        await page.Locator("#line").FillAsync("heard é 🎉");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(conversation.Locator("li").Last).ToHaveTextAsync("echo: heard é 🎉");
+        await Assertions.Expect(conversation.GetByText("<you> heard é 🎉")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
     public async Task The_input_keeps_the_focus_and_enter_sends_and_clears_it()
     {
         await using EchoRoom room = await EchoRoom.StartAsync();

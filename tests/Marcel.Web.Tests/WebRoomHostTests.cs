@@ -92,6 +92,20 @@ public sealed class WebRoomHostTests
     }
 
     [Fact]
+    public async Task Compression_offered_by_the_client_is_declined_against_CRIME_and_BREACH()
+    {
+        await using EchoRoom room = await EchoRoom.StartAsync();
+        using RawWebSocket client = await RawWebSocket.ConnectAsync(
+            new IPEndPoint(IPAddress.Loopback, room.Port), Timeouts.StepToken(),
+            extraHeaders: "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+
+        Assert.StartsWith("HTTP/1.1 101", client.ResponseHead, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sec-WebSocket-Extensions", client.ResponseHead, StringComparison.OrdinalIgnoreCase);
+        // Uncompressed, the greeting reads as itself (a deflated one would be other bytes, with RSV1 set).
+        Assert.Equal(EchoRoom.Greeting, await client.ReadTextAsync(Timeouts.StepToken()));
+    }
+
+    [Fact]
     public async Task A_denied_address_is_closed_without_a_word()
     {
         var access = new ChatAccess([], [IPNetwork.Parse("127.0.0.0/8")]);

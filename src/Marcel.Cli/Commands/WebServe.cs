@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Marcel.Cli.CommandLine;
 using Marcel.Cli.Resources;
 using Marcel.Core.Chat;
 using Marcel.Core.Chat.Room;
@@ -81,25 +82,17 @@ internal static class WebServe
         }
     }
 
-    /// <summary><c>PORT</c>, <c>HOST:PORT</c>, <c>[V6]:PORT</c> or <c>*:PORT</c>; a bare port takes <paramref name="defaultHost"/>.</summary>
+    /// <summary>
+    /// <c>PORT</c>, <c>HOST:PORT</c>, <c>[V6]:PORT</c> or <c>*:PORT</c>; a bare port takes <paramref name="defaultHost"/>.
+    /// The host is split off as <c>connect</c> splits it (<see cref="HostPort"/>): an IPv6 literal needs its brackets.
+    /// </summary>
     internal static bool TryParseEndpoint(string value, string defaultHost, out string host, out int port)
     {
-        host = defaultHost;
-        port = 0;
-        int colon = value.LastIndexOf(':');
-        string portText = value;
-        if (colon >= 0)
-        {
-            host = value[..colon].Trim('[', ']');
-            portText = value[(colon + 1)..];
-            // A bare IPv6 literal has colons but no port: "[::1]" is refused below, "::1:8080" must be bracketed.
-            if (host.Length == 0 || (host.Contains(':', StringComparison.Ordinal) && !value.StartsWith('[')))
-            {
-                return false;
-            }
-        }
-
-        return int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535;
+        (string named, string? portText) = HostPort.Split(value);
+        host = portText is null ? defaultHost : named;
+        return int.TryParse(portText ?? value, NumberStyles.None, CultureInfo.InvariantCulture, out port)
+            && port <= 65535
+            && host.Length > 0;
     }
 
     private static Option[] WithValidators()

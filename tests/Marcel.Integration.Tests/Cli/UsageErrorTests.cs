@@ -15,6 +15,11 @@ public class UsageErrorTests
     [InlineData("serve --max-line lots", "marcel: --max-line: 'lots' is not a whole number.")]
     [InlineData("serve --chat --max-clients x", "marcel: --max-clients: 'x' is not a whole number.")]
     [InlineData("serve --eol LF2", "marcel: --eol: 'LF2' is not lf, crlf or none.")]
+    [InlineData("serve --web 8080", "marcel: --web serves the chat room to browsers: add --chat.")]
+    [InlineData("serve --chat --web-origin https://class.example.org", "marcel: --web-origin needs --web.")]
+    [InlineData("serve --chat --web 0 --web-origin class.example.org", "marcel: --web-origin: 'class.example.org' is not an origin; write scheme://host[:port]")]
+    [InlineData("serve --chat --web ::1:8080", "marcel: --web: '::1:8080' is not a port or HOST:PORT (port 0 to 65535).")]
+    [InlineData("serve --chat --web 65536", "marcel: --web: '65536' is not a port or HOST:PORT")]
     [InlineData("fetch -m abc http://localhost/", "marcel: --max-time: 'abc' is not a number (such as 2.5).")]
     [InlineData("fetch -C abc http://localhost/", "marcel: --continue-at: 'abc' is not a byte offset (0 or more) or - (from the output file's size).")]
     [InlineData("connect -w soon", "marcel: --timeout: 'soon' is not a number")]
@@ -54,6 +59,19 @@ public class UsageErrorTests
             + "Utilisation : marcel connect [<host> [<port>]] [options]\n"
             + "`marcel connect --help` pour en savoir plus.\n",
             stderr);
+    }
+
+    [Theory]
+    [InlineData("serve --web 8080", "marcel: --web sert le salon aux navigateurs : ajoutez --chat.")]
+    [InlineData("serve --chat --web-origin https://classe.example.org", "marcel: --web-origin demande --web.")]
+    [InlineData("serve --chat --web abc", "marcel: --web : « abc » n'est ni un port ni HÔTE:PORT (port de 0 à 65535).")]
+    public async Task In_french_the_browser_rooms_errors_are_french(string commandLine, string error)
+    {
+        (int exitCode, _, string stderr) = await RunAsync(["--lang", "fr", .. commandLine.Split(' ')]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(error, stderr.Split('\n')[0]);
+        Assert.Contains("Utilisation : marcel serve", stderr, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -22,11 +22,15 @@ internal sealed class RawWebSocket : IDisposable
 
     public Socket Socket => _socket;
 
+    /// <summary>The server's answer to the upgrade: its status line and headers.</summary>
+    public string ResponseHead { get; private set; } = string.Empty;
+
     /// <summary>
     /// Opens <c>/ws</c> at <paramref name="server"/>; with <paramref name="receiveBuffer"/>, the kernel's receive buffer
     /// is set that small before connecting (so that a client that stops reading is full after a few KiB).
+    /// <paramref name="extraHeaders"/> (each ending in CRLF) go into the upgrade request.
     /// </summary>
-    public static async Task<RawWebSocket> ConnectAsync(IPEndPoint server, CancellationToken cancellationToken, int receiveBuffer = 0)
+    public static async Task<RawWebSocket> ConnectAsync(IPEndPoint server, CancellationToken cancellationToken, int receiveBuffer = 0, string extraHeaders = "")
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBuffer > 0)
@@ -40,9 +44,9 @@ internal sealed class RawWebSocket : IDisposable
             await socket.ConnectAsync(server, cancellationToken);
             string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
             await client.SendAllAsync(Encoding.ASCII.GetBytes(
-                $"GET /ws HTTP/1.1\r\nHost: {server}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"),
+                $"GET /ws HTTP/1.1\r\nHost: {server}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{extraHeaders}\r\n"),
                 cancellationToken);
-            string head = await client.ReadHeadAsync(cancellationToken);
+            string head = client.ResponseHead = await client.ReadHeadAsync(cancellationToken);
             if (!head.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
             {
                 throw new InvalidOperationException("no upgrade: " + head);

@@ -12,9 +12,16 @@ internal static partial class WebServer
         PeerProcess server = MarcelCli.Start(
             ["serve", "--chat", "--host", "127.0.0.1", "--port", tcpPort.ToString(CultureInfo.InvariantCulture), "--web", webPort.ToString(CultureInfo.InvariantCulture), .. extra],
             environment);
-        string output = await server.WaitForOutputAsync("/\n", timeout: Timeouts.Startup);
+        Uri pageAt = await PageAsync(server);
         int tcp = await MarcelCli.ListeningPortAsync(server);
-        return (server, tcp, new Uri(PageLine().Match(output).Groups[1].Value));
+        return (server, tcp, pageAt);
+    }
+
+    /// <summary>The address of the page, from the server's <c>Page: URL</c> start-up line (waited for).</summary>
+    public static async Task<Uri> PageAsync(PeerProcess server)
+    {
+        string output = await server.WaitForOutputAsync("/\n", timeout: Timeouts.Startup);
+        return new Uri(PageLine().Match(output).Groups[1].Value);
     }
 
     [GeneratedRegex(@"Page ?: (https?://\S+/)")]
