@@ -233,6 +233,7 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
         }
 
         _members.TryRemove(new KeyValuePair<IPEndPoint, DatagramMember>(member.Remote, member));
+        _quota.Release(member.Remote.Address); // Out of the table: its address may seat another.
         try
         {
             Delivery? last = await _room.LeaveAsync(member, reason);
@@ -257,7 +258,6 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
         }
         finally
         {
-            _quota.Release(member.Remote.Address);
             member.Dispose();
             _room.ConnectionClosed();
         }
