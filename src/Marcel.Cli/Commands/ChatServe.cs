@@ -58,6 +58,7 @@ internal static class ChatServe
             MaxClients = parse.GetValue(MaxClients),
             IdleTimeout = idle > 0 ? TimeSpan.FromSeconds(idle) : null,
             MaxQueueBytes = parse.GetValue(MaxQueue),
+            MaxDatagramMembersPerAddress = parse.GetValue(DatagramServe.MaxPerAddress),
             Access = new ChatAccess(ParseAll(parse.GetValue(Allow)), ParseAll(parse.GetValue(Deny))),
             Lines = lines,
         };
@@ -155,6 +156,21 @@ internal static class ChatServe
         }
     }
 
+    /// <summary>Checks that tie the room's own options to <c>--chat</c>: the dialogue would ignore them.</summary>
+    public static void AddChecks(Command command)
+    {
+        command.Validators.Add(result =>
+        {
+            foreach (Option option in new Option[] { Allow, Deny })
+            {
+                if (result.GetResult(option) is not null && !result.GetValue(Chat))
+                {
+                    result.AddError(string.Format(CultureInfo.CurrentCulture, ChatHelp.AccessNeedsChat, option.Name));
+                }
+            }
+        });
+    }
+
     // The room's TCP port, and its --udp-port beside it (announced as _marcel._udp under the same name).
     private static List<(string, IReadOnlyList<System.Net.IPEndPoint>)> Transports(IReadOnlyList<System.Net.IPEndPoint> tcp, IReadOnlyList<System.Net.IPEndPoint>? udp) =>
         udp is null ? [(Core.Discovery.MarcelService.TcpType, tcp)] : [(Core.Discovery.MarcelService.TcpType, tcp), (Core.Discovery.MarcelService.UdpType, udp)];
@@ -205,7 +221,7 @@ internal static class ChatServe
         return false;
     }
 
-    private static void Range(System.CommandLine.Parsing.OptionResult result, int minimum, int maximum)
+    internal static void Range(System.CommandLine.Parsing.OptionResult result, int minimum, int maximum)
     {
         int value = result.GetValueOrDefault<int>();
         if (value < minimum || value > maximum)

@@ -16,6 +16,18 @@ internal static class DatagramConnect
 
     public static readonly Option<int> MaxDatagram = DatagramServe.MaxDatagramOption();
 
+    /// <summary>Refuses <c>--udp --tls</c>: the user would believe the datagrams encrypted, and nothing here encrypts them.</summary>
+    public static void AddChecks(Command command)
+    {
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(Udp) && result.GetValue(TlsConnectOptions.Tls))
+            {
+                result.AddError(string.Format(CultureInfo.CurrentCulture, DatagramHelp.TlsNotOverUdp, Udp.Name));
+            }
+        });
+    }
+
     /// <summary>Sends each line as a datagram and shows the answers until FIN, the server's goodbye, or "no server".</summary>
     public static async Task<int> RunAsync(ParseResult parse, string host, int port, ClientOptions options)
     {

@@ -26,8 +26,56 @@ internal static class DatagramServe
 
     public static readonly Option<int?> UdpPort = UdpPortOption();
 
+    public static readonly Option<int> MaxPerAddress = MaxPerAddressOption();
+
     /// <summary>The options <c>serve</c> gains for datagrams.</summary>
-    public static IReadOnlyList<Option> Options { get; } = [Udp, MaxDatagram, UdpPort];
+    public static IReadOnlyList<Option> Options { get; } = [Udp, MaxDatagram, UdpPort, MaxPerAddress];
+
+    /// <summary>
+    /// Refuses what <c>--udp</c> and <c>--udp-port</c> would otherwise ignore in silence: TLS (nothing encrypts a
+    /// datagram here, and the user would believe it), the browser room (it sits beside a TCP room), and
+    /// <c>--udp-port</c> or <c>--max-per-address</c> without a room to add datagram members to.
+    /// </summary>
+    public static void AddChecks(Command command)
+    {
+        command.Validators.Add(result =>
+        {
+            bool udp = result.GetValue(Udp);
+            bool udpPort = result.GetResult(UdpPort) is not null;
+            bool chat = result.GetValue(ChatServe.Chat);
+            if (result.GetValue(TlsServeOptions.Tls) && (udp || udpPort))
+            {
+                result.AddError(string.Format(CultureInfo.CurrentCulture, DatagramHelp.TlsNotOverUdp, udp ? Udp.Name : UdpPort.Name));
+            }
+
+            if (udp && chat && result.GetResult(WebServe.Web) is not null)
+            {
+                result.AddError(DatagramHelp.WebNotOverUdp);
+            }
+
+            if (udpPort && (udp || !chat))
+            {
+                result.AddError(udp ? DatagramHelp.UdpPortWithUdp : DatagramHelp.UdpPortNeedsChat);
+            }
+
+            if (result.GetResult(MaxPerAddress) is { Implicit: false } && !(chat && (udp || udpPort)))
+            {
+                result.AddError(DatagramHelp.MaxPerAddressNeedsUdpRoom);
+            }
+        });
+    }
+
+    private static Option<int> MaxPerAddressOption()
+    {
+        var option = new Option<int>("--max-per-address")
+        {
+            Description = DatagramHelp.MaxPerAddressDescription,
+            DefaultValueFactory = _ => new ChatOptions().MaxDatagramMembersPerAddress,
+            HelpName = "count",
+        };
+        option.Validators.Add(r => ChatServe.Range(r, 1, ChatOptions.MaxClientsCap));
+        return option;
+    }
 
     private static Option<int?> UdpPortOption()
     {

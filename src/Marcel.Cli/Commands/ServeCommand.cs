@@ -55,6 +55,8 @@ internal static class ServeCommand
         }
 
         WebServe.AddChecks(command, ChatServe.Chat);
+        ChatServe.AddChecks(command);
+        DatagramServe.AddChecks(command);
 
         TlsServeOptions.AddTo(command);
         RedisServe.AddTo(command);

@@ -9,7 +9,7 @@ namespace Marcel.Cli.Commands;
 /// <summary>The TLS options of <c>marcel connect</c>, mapped to <see cref="TlsClientOptions"/>.</summary>
 internal static class TlsConnectOptions
 {
-    private static readonly Option<bool> Tls = new("--tls") { Description = TlsCliStrings.ConnectTlsDescription };
+    public static readonly Option<bool> Tls = new("--tls") { Description = TlsCliStrings.ConnectTlsDescription };
     private static readonly Option<string?> Fingerprint = new("--tls-fingerprint") { Description = TlsCliStrings.TlsFingerprintDescription, HelpName = "sha256" };
     private static readonly Option<bool> Insecure = new("--insecure", "-k") { Description = TlsCliStrings.InsecureDescription };
 

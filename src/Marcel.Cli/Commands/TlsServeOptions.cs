@@ -10,7 +10,7 @@ namespace Marcel.Cli.Commands;
 /// <summary>The TLS options of <c>marcel serve</c> (dialogue and chat alike), mapped to <see cref="TlsServerOptions"/>.</summary>
 internal static class TlsServeOptions
 {
-    private static readonly Option<bool> Tls = new("--tls") { Description = TlsCliStrings.TlsDescription };
+    public static readonly Option<bool> Tls = new("--tls") { Description = TlsCliStrings.TlsDescription };
     private static readonly Option<string?> Cert = new("--tls-cert") { Description = TlsCliStrings.TlsCertDescription, HelpName = "file" };
     private static readonly Option<string?> Key = new("--tls-key") { Description = TlsCliStrings.TlsKeyDescription, HelpName = "file" };
     private static readonly Option<string?> PasswordEnv = new("--tls-password-env") { Description = TlsCliStrings.TlsPasswordEnvDescription, HelpName = "variable" };

@@ -17,7 +17,7 @@ internal static class WebServe
     /// <summary>Connections Kestrel accepts beyond the room's members: page loads, and newcomers to tell the room is full.</summary>
     private const int PageConnections = 100;
 
-    private static readonly Option<string?> Web = new("--web") { Description = WebHelp.WebDescription, HelpName = "[host:]port" };
+    public static readonly Option<string?> Web = new("--web") { Description = WebHelp.WebDescription, HelpName = "[host:]port" };
 
     private static readonly Option<string[]> WebOrigin = new("--web-origin") { Description = WebHelp.WebOriginDescription, HelpName = "origin" };
 

@@ -29,4 +29,7 @@ internal static partial class ChatLog
 
     [LoggerMessage(107, LogLevel.Warning, "{Remote} sent a line over {MaxLineBytes} bytes; connection closed")]
     public static partial void LineTooLong(ILogger logger, System.Net.EndPoint? remote, int maxLineBytes);
+
+    [LoggerMessage(108, LogLevel.Information, "Refused {Remote}: too many joins from its address (at most {MaxPerAddress} datagram members)")]
+    public static partial void TooManyJoins(ILogger logger, EndPoint remote, int maxPerAddress);
 }

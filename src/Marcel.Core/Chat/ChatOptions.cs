@@ -20,6 +20,14 @@ public sealed record ChatOptions
     /// <summary>Most clients in the room at once; the next one is told the room is full and closed. Default 10,000.</summary>
     public int MaxClients { get; init; } = 10_000;
 
+    /// <summary>
+    /// Most datagram members (<c>--udp</c>, <c>--udp-port</c>) from one IP address at once, whatever their ports; a
+    /// source address costs a forger nothing, so without this one machine could fill the room and have every join
+    /// told to the members. Joins from one address are also rate-limited (see
+    /// <see cref="Udp.DatagramMembers.JoinInterval"/>). TCP members are not counted. Default 8.
+    /// </summary>
+    public int MaxDatagramMembersPerAddress { get; init; } = 8;
+
     /// <summary>Close a client that sent nothing for this long (only that client). Default <c>null</c>: never.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 
@@ -54,6 +62,8 @@ public sealed record ChatOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(Name);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxClients, 1, nameof(MaxClients));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxClients, MaxClientsCap, nameof(MaxClients));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDatagramMembersPerAddress, 1, nameof(MaxDatagramMembersPerAddress));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxDatagramMembersPerAddress, MaxClientsCap, nameof(MaxDatagramMembersPerAddress));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueueBytes, 1024, nameof(MaxQueueBytes));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxQueueBytes, MaxQueueBytesCap, nameof(MaxQueueBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(NamesShown, 1, nameof(NamesShown));

@@ -21,7 +21,7 @@ public sealed class TurnAwayLimiter(TimeProvider time)
     public const int MaxTracked = 4096;
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<IPAddress, long> _lastAnswer = [];
+    private readonly AddressRateLimit _perAddress = new(time, 1, PerAddressInterval, MaxTracked);
     private double _tokens = AnswersPerSecond;
     private long _lastRefill = time.GetTimestamp();
 
@@ -34,12 +34,8 @@ public sealed class TurnAwayLimiter(TimeProvider time)
             long now = time.GetTimestamp();
             _tokens = Math.Min(AnswersPerSecond, _tokens + (time.GetElapsedTime(_lastRefill, now).TotalSeconds * AnswersPerSecond));
             _lastRefill = now;
-            if (_lastAnswer.TryGetValue(address, out long last) && time.GetElapsedTime(last, now) < PerAddressInterval)
-            {
-                return false;
-            }
-
-            if (_tokens < 1 || !Remember(address, now))
+            // The global budget first: an address refused for it is not counted, and may be answered a moment later.
+            if (_tokens < 1 || !_perAddress.TryTake(address))
             {
                 return false;
             }
@@ -47,27 +43,5 @@ public sealed class TurnAwayLimiter(TimeProvider time)
             _tokens--;
             return true;
         }
-    }
-
-    private bool Remember(IPAddress address, long now)
-    {
-        if (_lastAnswer.Count >= MaxTracked && !_lastAnswer.ContainsKey(address))
-        {
-            foreach ((IPAddress old, long at) in _lastAnswer)
-            {
-                if (time.GetElapsedTime(at, now) >= PerAddressInterval)
-                {
-                    _lastAnswer.Remove(old);
-                }
-            }
-
-            if (_lastAnswer.Count >= MaxTracked)
-            {
-                return false;
-            }
-        }
-
-        _lastAnswer[address] = now;
-        return true;
     }
 }

@@ -33,6 +33,19 @@ public class UsageErrorTests
     [InlineData("connect localhost:abc", "marcel: port: 'abc' is not a port number")]
     [InlineData("serve --udp --max-datagram 100", "marcel: --max-datagram must be between 256 and 65507 bytes.")]
     [InlineData("connect --udp --max-datagram 70000 localhost 50000", "marcel: --max-datagram must be between 256 and 65507 bytes.")]
+    [InlineData("serve --udp --tls", "marcel: --tls does not work with --udp: datagrams are never encrypted here (there is no DTLS); leave out one or the other.")]
+    [InlineData("serve --chat --udp --tls", "marcel: --tls does not work with --udp: datagrams are never encrypted here")]
+    [InlineData("serve --chat --tls --udp-port 50001", "marcel: --tls does not work with --udp-port: datagrams are never encrypted here")]
+    [InlineData("connect --udp --tls localhost 50000", "marcel: --tls does not work with --udp: datagrams are never encrypted here")]
+    [InlineData("serve --chat --udp --web 8080", "marcel: --web does not work with --udp: the browser room sits beside a TCP room (use --udp-port for datagram members).")]
+    [InlineData("serve --udp-port 50001", "marcel: --udp-port adds datagram members to a chat room: add --chat (--udp alone serves the dialogue over UDP).")]
+    [InlineData("serve --chat --udp --udp-port 50001", "marcel: --udp-port adds datagram members to a TCP room; with --udp every member is a datagram peer already.")]
+    [InlineData("serve --udp --allow 10.0.0.0/8", "marcel: --allow goes with --chat: the dialogue server has no access list.")]
+    [InlineData("serve --deny 10.0.0.1", "marcel: --deny goes with --chat: the dialogue server has no access list.")]
+    [InlineData("serve --chat --max-per-address 4", "marcel: --max-per-address limits a room's datagram members: it goes with --chat and --udp or --udp-port.")]
+    [InlineData("serve --chat --udp --max-per-address 0", "marcel: --max-per-address must be between 1 and 1000000.")]
+    [InlineData("serve --web 8080", "marcel: --web serves the chat room to browsers: add --chat.")]
+    [InlineData("serve --chat --web-origin http://localhost:8080", "marcel: --web-origin needs --web.")]
     public async Task A_bad_command_line_gets_one_error_line_the_usage_and_a_pointer_to_help(string commandLine, string error)
     {
         string[] arguments = commandLine.Split(' ');
@@ -59,6 +72,15 @@ public class UsageErrorTests
             + "Utilisation : marcel connect [<host> [<port>]] [options]\n"
             + "`marcel connect --help` pour en savoir plus.\n",
             stderr);
+    }
+
+    [Fact]
+    public async Task In_french_an_option_udp_cannot_honour_is_refused_in_french()
+    {
+        (int exitCode, _, string stderr) = await RunAsync("--lang", "fr", "serve", "--udp", "--tls");
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("marcel: --tls ne va pas avec --udp : les datagrammes ne sont jamais chiffrés ici (pas de DTLS) ; retirez l'un ou l'autre.\n", stderr, StringComparison.Ordinal);
     }
 
     [Theory]

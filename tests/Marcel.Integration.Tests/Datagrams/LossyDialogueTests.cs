@@ -72,6 +72,27 @@ public sealed class LossyDialogueTests : IAsyncLifetime
         await _dialogue.Console.WaitForAsync("C> à moi");
     }
 
+    [Fact]
+    public async Task A_lost_first_datagram_is_never_heard_and_a_doubled_second_starts_the_conversation_and_shows_twice()
+    {
+        await using LossyRelay relay = new(Server, (index, _) => index switch { 0 => Fate.Drop, 1 => Fate.Double, _ => Fate.Pass }, LossyRelay.Clean);
+        using var peer = UdpPeer.To(relay.Port);
+        await peer.SendAsync("premier\n"); // Lost: the server never hears of this peer, and sends no greeting.
+        await peer.SendAsync("deuxième\n"); // Doubled: the first copy starts the conversation, the second shows it receives.
+        await _dialogue.Console.WaitForAsync("C> ", 2);
+        Assert.Equal([Fate.Drop, Fate.Double], relay.ToServer.Fates);
+        Assert.Equal(["C> deuxième", "C> deuxième"], ClientLines());
+        Assert.Equal("You are connected to the Marcel server. Send your messages.\n", await peer.ReceiveTextAsync());
+
+        _dialogue.Console.Type("bien reçu");
+        Assert.Equal("bien reçu\n", await peer.ReceiveTextAsync());
+        _dialogue.Time.Advance(InProcessDatagramDialogue.Idle);
+        await _dialogue.Console.WaitForAsync("ended ClientSilent");
+        Assert.Equal("Goodbye!\n", await peer.ReceiveTextAsync());
+        Assert.Empty(await peer.ReceiveAsync());
+        Assert.Empty(peer.TakeQueued()); // One greeting: the doubled datagram did not start a second conversation.
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(7)]

@@ -55,4 +55,33 @@ public class DatagramLimitTests
         answered = Enumerable.Range(2000, 1000).Count(i => limiter.TryAnswer(new IPAddress(0x0A000000 + i)));
         Assert.Equal(TurnAwayLimiter.AnswersPerSecond, answered);
     }
+
+    [Fact]
+    public void An_address_may_act_its_burst_at_once_then_once_per_interval_and_each_address_has_its_own()
+    {
+        var time = new FakeTimeProvider();
+        var limit = new AddressRateLimit(time, 3, TimeSpan.FromSeconds(10), 100);
+        IPAddress flooder = IPAddress.Parse("192.0.2.7");
+        Assert.Equal(3, Enumerable.Range(0, 10).Count(_ => limit.TryTake(flooder)));
+        Assert.True(limit.TryTake(IPAddress.Parse("192.0.2.8")));
+        time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
+        Assert.False(limit.TryTake(flooder));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(limit.TryTake(flooder));
+        Assert.False(limit.TryTake(flooder));
+        time.Advance(TimeSpan.FromMinutes(5)); // Refilled up to the burst, never beyond.
+        Assert.Equal(3, Enumerable.Range(0, 10).Count(_ => limit.TryTake(flooder)));
+    }
+
+    [Fact]
+    public void Past_its_table_size_a_new_address_is_refused_until_a_remembered_one_is_forgettable()
+    {
+        var time = new FakeTimeProvider();
+        var limit = new AddressRateLimit(time, 1, TimeSpan.FromSeconds(10), 2);
+        Assert.True(limit.TryTake(IPAddress.Parse("192.0.2.1")));
+        Assert.True(limit.TryTake(IPAddress.Parse("192.0.2.2")));
+        Assert.False(limit.TryTake(IPAddress.Parse("192.0.2.3")));
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(limit.TryTake(IPAddress.Parse("192.0.2.3")));
+    }
 }

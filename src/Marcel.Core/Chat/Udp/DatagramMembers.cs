@@ -17,7 +17,9 @@ namespace Marcel.Core.Chat.Udp;
 /// sends anything joins (an empty first datagram says nothing to the room), each datagram's lines are said or obeyed
 /// as a TCP member's would be, and a member leaves with <c>/quit</c> or <c>FIN</c>, when dismissed, or after
 /// <see cref="IdleTimeout"/> without a datagram (UDP has no hang-up), and is told so, then sent an empty datagram.
-/// One receive loop per socket handles its datagrams in arrival order.
+/// One IP address has at most <see cref="ChatOptions.MaxDatagramMembersPerAddress"/> members, whatever their ports, and
+/// its joins are rate-limited (<see cref="JoinInterval"/>); a refused newcomer gets at most one short answer
+/// (<see cref="TurnAwayLimiter"/>). One receive loop per socket handles its datagrams in arrival order.
 /// </summary>
 public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
 {
@@ -26,6 +28,7 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
     private readonly int _maxDatagramBytes;
     private readonly DatagramWireFormat _format;
     private readonly TurnAwayLimiter _turnAway;
+    private readonly AddressQuota _quota;
     private readonly ConcurrentDictionary<IPEndPoint, DatagramMember> _members = new();
     private readonly ConcurrentDictionary<Task, bool> _leaving = new();
     private readonly ITimer? _idleSweep;
@@ -37,6 +40,7 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
         _maxDatagramBytes = sockets[0].Options.MaxDatagramBytes;
         _format = new DatagramWireFormat(room.Options.Lines.Ending, _maxDatagramBytes);
         _turnAway = new TurnAwayLimiter(room.Time);
+        _quota = new AddressQuota(room.Time, room.Options.MaxDatagramMembersPerAddress, room.Options.MaxClients);
         if (idleTimeout is { } idle)
         {
             TimeSpan period = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, idle.Ticks / 10));
@@ -46,6 +50,13 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
         _receiver = new DatagramReceiver(sockets, this);
         _receiver.Start();
     }
+
+    /// <summary>
+    /// One more join per address after this interval, once its first <see cref="ChatOptions.MaxDatagramMembersPerAddress"/>
+    /// are spent: a person who leaves and comes back waits at most this long; a loop of joins and leaves from one address
+    /// is told to the room at this pace at most.
+    /// </summary>
+    public static readonly TimeSpan JoinInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a datagram member may stay silent before it is let go; null: forever.</summary>
     public TimeSpan? IdleTimeout { get; }
@@ -113,6 +124,20 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
 
         var sender = new DatagramSender(socket, datagram.Remote);
         await sender.ReceivedAsync(Size(datagram), stopping);
+        IPAddress address = datagram.Remote.Address;
+        if (!_quota.TryTake(address))
+        {
+            if (await RefuseAsync(sender, string.Format(CultureInfo.CurrentCulture, DatagramStrings.TooManyJoins, _quota.Max, JoinInterval.TotalSeconds), stopping))
+            {
+                // Shown and logged only when answered: a flood of refusals would fill the console and the log.
+                ChatLog.TooManyJoins(_room.Logger, datagram.Remote, _quota.Max);
+                _room.Operator.Happened(string.Format(CultureInfo.CurrentCulture, DatagramStrings.OpTooManyJoins, datagram.Remote, _quota.Max));
+            }
+
+            _room.ConnectionClosed();
+            return;
+        }
+
         var member = new DatagramMember(_room.NewIdentity(MemberKinds.Udp, datagram.Remote), _format, _room.Options.MaxQueueBytes, _room.Time.GetTimestamp(), sender, OnStopping);
         _members[datagram.Remote] = member;
         JoinOutcome outcome = await _room.JoinAsync(member, stopping);
@@ -120,17 +145,26 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
         {
             member.TryLeave();
             _members.TryRemove(new KeyValuePair<IPEndPoint, DatagramMember>(datagram.Remote, member));
-            if (_turnAway.TryAnswer(datagram.Remote.Address))
-            {
-                await sender.SendAsync(DatagramLines.Encode(_room.RefusalLine(outcome), _room.Options.Lines.Ending), stopping);
-            }
-
+            _quota.Release(address);
+            await RefuseAsync(sender, _room.RefusalLine(outcome), stopping);
             member.Dispose();
             _room.ConnectionClosed();
             return;
         }
 
         await SayAsync(member, datagram);
+    }
+
+    /// <summary>Sends <paramref name="line"/> to a refused newcomer unless its address (or everyone) was answered lately; true when sent.</summary>
+    private async ValueTask<bool> RefuseAsync(DatagramSender sender, string line, CancellationToken stopping)
+    {
+        if (!_turnAway.TryAnswer(sender.Remote.Address))
+        {
+            return false;
+        }
+
+        await sender.SendAsync(DatagramLines.Encode(line, _room.Options.Lines.Ending), stopping);
+        return true;
     }
 
     private async ValueTask HandleAsync(DatagramMember member, Datagram datagram, CancellationToken stopping)
@@ -199,6 +233,7 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
         }
 
         _members.TryRemove(new KeyValuePair<IPEndPoint, DatagramMember>(member.Remote, member));
+        _quota.Release(member.Remote.Address); // Out of the table: its address may seat another.
         try
         {
             Delivery? last = await _room.LeaveAsync(member, reason);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using Marcel.Core.Chat;
 using Marcel.Core.Chat.Udp;
@@ -41,11 +42,12 @@ internal sealed class DatagramRoom : IAsyncDisposable
 
     /// <summary>
     /// A peer that joins with an empty datagram and a second one to show it receives, and reads its welcome (two lines);
-    /// through <paramref name="port"/> when given (a relay in front of the room).
+    /// through <paramref name="port"/> when given (a relay in front of the room), from <paramref name="from"/> when given
+    /// (another address than 127.0.0.1).
     /// </summary>
-    public async Task<(DatagramLinePeer Peer, string Name)> JoinAsync(int? port = null)
+    public async Task<(DatagramLinePeer Peer, string Name)> JoinAsync(int? port = null, IPAddress? from = null)
     {
-        var peer = new DatagramLinePeer(UdpPeer.To(port ?? Port));
+        var peer = new DatagramLinePeer(from is null ? UdpPeer.To(port ?? Port) : UdpPeer.From(from, port ?? Port));
         await peer.Udp.SendAsync([]);
         await peer.Udp.SendAsync([]);
         string welcome = await peer.ReadLineAsync() ?? throw new InvalidOperationException("closed before the welcome");

@@ -1,5 +1,9 @@
+using System.Globalization;
 using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
 using Marcel.Core.Chat;
+using Marcel.Core.Chat.Udp;
 using Marcel.Core.Transport;
 using Marcel.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -121,5 +125,152 @@ public class DatagramRoomTests
                 Assert.Equal(1, room.Server.MemberCount);
             }
         }
+    }
+
+    [Fact]
+    public async Task A_flood_from_one_address_on_many_ports_seats_the_cap_gets_one_short_answer_and_another_address_is_still_served()
+    {
+        int cap = new ChatOptions().MaxDatagramMembersPerAddress;
+        await using DatagramRoom room = await DatagramRoom.StartAsync();
+        (DatagramLinePeer watcher, string watcherName) = await room.JoinAsync(from: IPAddress.Parse("127.0.0.2"));
+        UdpPeer[] flood = [.. Enumerable.Range(0, 40).Select(_ => UdpPeer.To(room.Port))];
+        await using (watcher)
+        {
+            try
+            {
+                foreach (UdpPeer port in flood) await port.SendAsync("flood\n");
+
+                // One socket's datagrams are handled in order: once this newcomer is welcomed, every flood datagram was.
+                (DatagramLinePeer late, string lateName) = await room.JoinAsync(from: IPAddress.Parse("127.0.0.3"));
+                await using (late)
+                {
+                    Assert.Equal(cap + 2, room.Members.Count);
+                    Assert.Equal(
+                        [$"Too many joins from your address (at most {cap} at once, one more every 10 s); try again later.\n"],
+                        flood.SelectMany(f => f.TakeQueued()).Select(Encoding.UTF8.GetString).Where(t => t.StartsWith("Too many", StringComparison.Ordinal)));
+                    Assert.Single(room.Console.Shown, l => l.Contains("too many joins from its address", StringComparison.Ordinal));
+
+                    // The real member heard of the cap's joins and lines, and of nothing more, up to the newcomer's join.
+                    var heard = new List<string>();
+                    var lateJoined = new Regex($@"^\* .*\b{lateName}\b.*joined|joined: .*\b{lateName}\b");
+                    do heard.Add(await watcher.ReadLineAsync() ?? throw new InvalidOperationException("closed"));
+                    while (!lateJoined.IsMatch(heard[^1]));
+                    // Its own join may share a notice with the first flood joins (one notice window).
+                    int ownJoin = heard.Count(l => Joined(l) > 0 && Regex.IsMatch(l, $@"\b{watcherName}\b"));
+                    Assert.Equal(cap + 1, heard.Sum(Joined) - ownJoin);
+                    Assert.Equal(cap, heard.Count(l => l.EndsWith("> flood", StringComparison.Ordinal)));
+
+                    await late.SendLineAsync("served");
+                    Assert.Equal($"<{lateName}> served", await watcher.ReadLineAsync());
+                }
+            }
+            finally
+            {
+                foreach (UdpPeer port in flood) port.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Joins_from_one_address_are_rate_limited_so_leaving_and_joining_again_waits_for_the_join_interval()
+    {
+        var time = new FakeTimeProvider();
+        await using DatagramRoom room = await DatagramRoom.StartAsync(new ChatOptions { MaxDatagramMembersPerAddress = 2 }, time: time);
+        (DatagramLinePeer stays, _) = await room.JoinAsync();
+        (DatagramLinePeer leaves, _) = await room.JoinAsync();
+        await using (stays)
+        await using (leaves)
+        {
+            await leaves.SendLineAsync("FIN");
+            await leaves.ReadUntilAsync(l => l == "Goodbye!");
+            Assert.Null(await leaves.ReadLineAsync());
+            Assert.Equal(1, room.Members.Count); // Below the cap: only the rate of joins refuses the next one.
+
+            await using var again = new DatagramLinePeer(UdpPeer.To(room.Port));
+            await again.Udp.SendAsync([]);
+            Assert.Equal("Too many joins from your address (at most 2 at once, one more every 10 s); try again later.", await again.ReadLineAsync());
+            Assert.Equal(1, room.Members.Count);
+
+            time.Advance(DatagramMembers.JoinInterval);
+            (DatagramLinePeer later, string name) = await room.JoinAsync();
+            await using (later)
+            {
+                Assert.Matches(@"^user\d+$", name);
+                Assert.Equal(2, room.Members.Count);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_member_that_sent_one_datagram_gets_at_most_three_times_its_bytes_plus_the_allowance_while_others_talk()
+    {
+        DatagramRoom room = await DatagramRoom.StartAsync();
+        using var forged = UdpPeer.To(room.Port);
+        try
+        {
+            (DatagramLinePeer watcher, _) = await room.JoinAsync(from: IPAddress.Parse("127.0.0.2"));
+            (DatagramLinePeer talker, string talkerName) = await room.JoinAsync(from: IPAddress.Parse("127.0.0.3"));
+            await using (watcher)
+            await using (talker)
+            {
+                byte[] probe = "x"u8.ToArray();
+                await forged.SendAsync(probe);
+                string said = await watcher.ReadUntilAsync(l => l.EndsWith("> x", StringComparison.Ordinal));
+                for (int i = 0; i < 20; i++) await talker.SendLineAsync(i.ToString("D2", CultureInfo.InvariantCulture) + new string('r', 300));
+                await watcher.ReadUntilAsync(l => l.StartsWith($"<{talkerName}> 19", StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            await room.DisposeAsync(); // Every member's queue drained (the goodbyes too): all that was ever sent to it is here.
+        }
+
+        long received = forged.TakeQueued().Sum(d => (long)d.Length);
+        Assert.InRange(received, 1, (AmplificationLimit.Factor * 1) + AmplificationLimit.AllowanceBytes);
+    }
+
+    [Fact]
+    public async Task What_the_limit_held_back_reaches_a_member_once_it_sends_its_second_datagram()
+    {
+        await using DatagramRoom room = await DatagramRoom.StartAsync();
+        (DatagramLinePeer talker, string talkerName) = await room.JoinAsync(from: IPAddress.Parse("127.0.0.2"));
+        await using var quiet = new DatagramLinePeer(UdpPeer.To(room.Port));
+        await using (talker)
+        {
+            await quiet.Udp.SendAsync("x"u8.ToArray());
+            await room.Console.WaitForAsync("> x");
+            string line = new('r', 300);
+            await talker.SendLineAsync(line);
+            await room.Console.WaitForAsync(line);
+            await quiet.Udp.SendAsync("y"u8.ToArray());
+            Assert.Equal($"<{talkerName}> {line}", await quiet.ReadUntilAsync(l => l.Contains(line, StringComparison.Ordinal)));
+        }
+    }
+
+    [Fact]
+    public async Task Invalid_UTF8_in_a_datagram_reaches_the_others_with_replacement_characters_and_the_room_goes_on()
+    {
+        await using DatagramRoom room = await DatagramRoom.StartAsync();
+        (DatagramLinePeer watcher, string watcherName) = await room.JoinAsync(from: IPAddress.Parse("127.0.0.2"));
+        (DatagramLinePeer talker, string name) = await room.JoinAsync();
+        await using (watcher)
+        await using (talker)
+        {
+            await talker.Udp.SendAsync([(byte)'a', 0xC3, (byte)'b', 0xFF, (byte)'\n']);
+            Assert.Equal($"<{name}> a\uFFFDb\uFFFD", await watcher.ReadUntilAsync(l => l.StartsWith('<')));
+            await talker.SendLineAsync("après");
+            Assert.Equal($"<{name}> après", await watcher.ReadLineAsync());
+            await watcher.SendLineAsync("reçu");
+            Assert.Equal($"<{watcherName}> reçu", await talker.ReadUntilAsync(l => l.StartsWith('<')));
+            Assert.Equal(2, room.Members.Count);
+        }
+    }
+
+    /// <summary>How many joined a notice announces: "* a joined." or "* N people joined: …".</summary>
+    private static int Joined(string line)
+    {
+        Match many = Regex.Match(line, @"^\* (\d+) people joined: ");
+        if (many.Success) return int.Parse(many.Groups[1].Value, CultureInfo.InvariantCulture);
+        return Regex.IsMatch(line, @"^\* \S+ joined\.$") ? 1 : 0;
     }
 }
