@@ -44,7 +44,6 @@ public class UsageErrorTests
     [InlineData("serve --deny 10.0.0.1", "marcel: --deny goes with --chat: the dialogue server has no access list.")]
     [InlineData("serve --chat --max-per-address 4", "marcel: --max-per-address limits a room's datagram members: it goes with --chat and --udp or --udp-port.")]
     [InlineData("serve --chat --udp --max-per-address 0", "marcel: --max-per-address must be between 1 and 1000000.")]
-    [InlineData("serve --web 8080", "marcel: --web serves the chat room to browsers: add --chat.")]
     [InlineData("serve --chat --web-origin http://localhost:8080", "marcel: --web-origin needs --web.")]
     public async Task A_bad_command_line_gets_one_error_line_the_usage_and_a_pointer_to_help(string commandLine, string error)
     {
