@@ -51,6 +51,45 @@ public class ServerTerminalTests
         await terminal.WaitForExitAsync();
     }
 
+    [Fact]
+    public async Task In_the_room_a_line_over_max_line_is_told_once_in_the_operators_language()
+    {
+        await using PeerProcess terminal = StartOnTerminal("--lang", "fr", "--chat", "--max-line", "16");
+        int port = await MarcelCli.ListeningPortAsync(terminal);
+        await using (LineClient client = await LineClient.ConnectAsync(port))
+        {
+            await client.ReadLineAsync();
+            await client.SendLineAsync(new string('x', 40));
+            await client.ReadToEndAsync();
+        }
+
+        // The leave notice gives the reason in French; the log record (event 107) was logged before it.
+        string screen = await terminal.WaitForOutputAsync("(ligne trop longue)");
+        Assert.DoesNotContain("sent a line over", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("connection closed", screen, StringComparison.Ordinal);
+        terminal.Signal(15);
+        await terminal.WaitForExitAsync();
+    }
+
+    [Theory]
+    [InlineData("dialogue")]
+    [InlineData("chat")]
+    public async Task Ctrl_C_with_no_client_ends_the_line_so_the_shell_prompt_starts_on_its_own(string mode)
+    {
+        await using PeerProcess terminal = StartOnTerminal(mode == "chat" ? ["--chat"] : []);
+        await MarcelCli.ListeningPortAsync(terminal);
+        await terminal.WriteAsync("\u0003");
+        Assert.Equal(0, await terminal.WaitForExitAsync());
+
+        // What the terminal shows once "\r ESC[K" (erase the line) is applied: the last line must be ended.
+        string screen = terminal.Output.Replace("\r\u001b[K", string.Empty, StringComparison.Ordinal);
+        Assert.EndsWith("\n", screen, StringComparison.Ordinal);
+        if (screen.Contains("^C", StringComparison.Ordinal))
+        {
+            Assert.StartsWith("\r\n", screen[(screen.LastIndexOf("^C", StringComparison.Ordinal) + 2)..], StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("dialogue", "Goodbye!")]
     [InlineData("chat", "The server is shutting down. Goodbye!")]
