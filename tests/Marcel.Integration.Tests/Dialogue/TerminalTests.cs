@@ -75,6 +75,45 @@ public class TerminalTests
     }
 
     [Fact]
+    public async Task Backspace_at_the_end_of_a_long_wrapped_line_draws_a_few_bytes_not_the_line()
+    {
+        const int typed = 2000;
+        const int erased = 60;
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync();
+        await using (server)
+        {
+            // A 40-column terminal: the line wraps over 50 rows, and some backspaces cross from a row to the one above.
+            await using PeerProcess terminal = PseudoTerminal.Start($"sh -c 'stty cols 40 rows 24 && exec {Connect(port)}'");
+            await terminal.WaitForOutputAsync("S> You are connected to the Marcel server. Send your messages.");
+            await terminal.WaitForOutputAsync("C> ");
+            await terminal.WriteAsync(new string('x', typed));
+            await terminal.WaitForOutputAsync(new string('x', typed));
+
+            int before = terminal.Output.Length;
+            int escapes = Occurrences(terminal.Output, "\u001b[");
+            for (int i = 1; i <= erased; i++)
+            {
+                // One key at a time, each drawn before the next: keys queued together are drawn once, which would hide
+                // a per-key cost.
+                await terminal.WriteAsync("\u007f");
+                await terminal.WaitForOutputAsync("\u001b[", escapes + i);
+            }
+
+            await terminal.WriteAsync("\r");
+            string sent = "C> " + new string('x', typed - erased) + "\n";
+            await server.WaitForOutputAsync(sent);
+
+            // Each backspace: a move (up a row, to a column) and an erase, a few bytes. Redrawing the line wrote ~2,000
+            // bytes per key. Then the line as sent (the prompt, the line, a new prompt).
+            string drawn = terminal.Output[before..];
+            Assert.InRange(drawn.Length, typed - erased, typed - erased + (erased * 24) + 100);
+
+            await server.WriteLineAsync("FIN");
+            Assert.Equal(0, await terminal.WaitForExitAsync());
+        }
+    }
+
+    [Fact]
     public async Task Ctrl_D_half_closes_so_the_server_says_goodbye_at_once()
     {
         (PeerProcess server, int port) = await MarcelCli.ServeAsync("--keep-open");
