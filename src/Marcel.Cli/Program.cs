@@ -31,6 +31,8 @@ if (parse.Action is ParseErrorAction)
 using var help = new StringWriter(CultureInfo.CurrentCulture);
 
 // Each command handles SIGINT/SIGTERM itself (TerminationSignal), to shut down gracefully with its own exit code.
+bool verbose = parse.GetValue(CommonOptions.Verbose);
+UnexpectedFailure.CatchOnEveryThread(verbose);
 int exitCode;
 try
 {
@@ -38,7 +40,7 @@ try
 }
 catch (Exception e)
 {
-    return UnexpectedFailure.Report(e, parse.GetValue(CommonOptions.Verbose), Console.Error);
+    return UnexpectedFailure.Report(e, verbose, Console.Error);
 }
 
 Console.Out.Write(HelpOutput.Translate(help.ToString()));

@@ -20,4 +20,19 @@ internal static class UnexpectedFailure
 
         return ExitCodes.Internal;
     }
+
+    /// <summary>
+    /// The same line for an exception on a thread of its own (the console's key reader, a timer), which no try around
+    /// the command sees; the process then ends with <see cref="ExitCodes.Internal"/> before the runtime prints its trace.
+    /// </summary>
+    public static void CatchOnEveryThread(bool verbose)
+    {
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            if (e.ExceptionObject is Exception exception)
+            {
+                Environment.Exit(Report(exception, verbose, Console.Error));
+            }
+        };
+    }
 }

@@ -14,7 +14,7 @@ internal sealed class TerminalLoggerProvider(ConsoleTerminal terminal, bool verb
     // Events the console already tells in the operator's language (a line or message over --max-line in the dialogue,
     // the TCP room and the browser room: the client's leave notice gives the reason; the room's slow reader): the
     // log line would only say it twice. Shown with --verbose.
-    private static readonly int[] ToldByTheConsole = [3, 104, 107, 743];
+    internal static readonly int[] ToldByTheConsole = [3, 104, 107, 743];
 
     public ILogger CreateLogger(string categoryName) => new TerminalLogger(terminal, categoryName, verbose);
 
