@@ -114,6 +114,41 @@ public class TerminalTests
     }
 
     [Fact]
+    public async Task Arrows_on_a_long_wrapped_line_move_the_cursor_in_a_few_bytes()
+    {
+        const int typed = 2000;
+        const int moves = 60;
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync();
+        await using (server)
+        {
+            await using PeerProcess terminal = PseudoTerminal.Start(
+                $"sh -c 'stty cols 40 rows 24 && exec {Connect(port)}'", new Dictionary<string, string> { ["TERM"] = "xterm" });
+            await terminal.WaitForOutputAsync("S> You are connected to the Marcel server. Send your messages.");
+            await terminal.WaitForOutputAsync("C> ");
+            await terminal.WriteAsync(new string('x', typed));
+            await terminal.WaitForOutputAsync(new string('x', typed));
+
+            int before = terminal.Output.Length;
+            int escapes = Occurrences(terminal.Output, "\u001b[");
+            for (int i = 1; i <= moves; i++)
+            {
+                await terminal.WriteAsync("\u001b[D"); // Left, one key at a time, each drawn before the next.
+                await terminal.WaitForOutputAsync("\u001b[", escapes + i);
+            }
+
+            // An insertion in the middle redraws the line once; then the line goes with the y where the cursor was.
+            await terminal.WriteAsync("y\r");
+            await server.WaitForOutputAsync("C> " + new string('x', typed - moves) + "y" + new string('x', moves) + "\n");
+
+            string drawn = terminal.Output[before..];
+            Assert.InRange(drawn.Length, typed, (moves * 24) + (3 * typed) + 200);
+
+            await server.WriteLineAsync("FIN");
+            Assert.Equal(0, await terminal.WaitForExitAsync());
+        }
+    }
+
+    [Fact]
     public async Task Ctrl_D_half_closes_so_the_server_says_goodbye_at_once()
     {
         (PeerProcess server, int port) = await MarcelCli.ServeAsync("--keep-open");
