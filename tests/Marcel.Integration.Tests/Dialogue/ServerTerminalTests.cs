@@ -30,41 +30,24 @@ public class ServerTerminalTests
         Assert.EndsWith("\n", screen.Replace("\r\u001b[K", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_line_over_max_line_is_told_once_in_the_operators_language_never_after_the_prompt()
+    [Theory]
+    [InlineData("--keep-open", "plus de 16 octets")] // The dialogue's own notice.
+    [InlineData("--chat", "(ligne trop longue)")] // The room's leave notice gives the reason (the log's event 107 comes first).
+    public async Task A_line_over_max_line_is_told_once_in_the_operators_language_never_after_the_prompt(string mode, string notice)
     {
-        await using PeerProcess terminal = StartOnTerminal("--lang", "fr", "--max-line", "16", "--keep-open");
+        await using PeerProcess terminal = StartOnTerminal("--lang", "fr", "--max-line", "16", mode);
         int port = await MarcelCli.ListeningPortAsync(terminal);
         await using (LineClient client = await LineClient.ConnectAsync(port))
         {
             await client.ReadLineAsync();
-            await terminal.WaitForOutputAsync("S> ");
+            if (mode == "--keep-open") await terminal.WaitForOutputAsync("S> ");
             await client.SendLineAsync(new string('x', 40));
             await client.ReadToEndAsync();
         }
 
-        string screen = await terminal.WaitForOutputAsync("plus de 16 octets");
-        // The console's French notice, and not the English log record glued after the "S> " prompt.
+        string screen = await terminal.WaitForOutputAsync(notice);
+        // The console's French notice, and not the English log record (once glued after the "S> " prompt).
         Assert.DoesNotContain("warn", screen, StringComparison.Ordinal);
-        Assert.DoesNotContain("sent a line over", screen, StringComparison.Ordinal);
-        terminal.Signal(15);
-        await terminal.WaitForExitAsync();
-    }
-
-    [Fact]
-    public async Task In_the_room_a_line_over_max_line_is_told_once_in_the_operators_language()
-    {
-        await using PeerProcess terminal = StartOnTerminal("--lang", "fr", "--chat", "--max-line", "16");
-        int port = await MarcelCli.ListeningPortAsync(terminal);
-        await using (LineClient client = await LineClient.ConnectAsync(port))
-        {
-            await client.ReadLineAsync();
-            await client.SendLineAsync(new string('x', 40));
-            await client.ReadToEndAsync();
-        }
-
-        // The leave notice gives the reason in French; the log record (event 107) was logged before it.
-        string screen = await terminal.WaitForOutputAsync("(ligne trop longue)");
         Assert.DoesNotContain("sent a line over", screen, StringComparison.Ordinal);
         Assert.DoesNotContain("connection closed", screen, StringComparison.Ordinal);
         terminal.Signal(15);
