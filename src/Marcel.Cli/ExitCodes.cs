@@ -24,6 +24,9 @@ internal static class ExitCodes
     /// <summary>TLS failed: the server's certificate could not be loaded, or the client's handshake failed or was refused.</summary>
     public const int Tls = 5;
 
+    /// <summary>A failure no command expected (a bug): told in one line, the trace with <c>--verbose</c> (sysexits' EX_SOFTWARE).</summary>
+    public const int Internal = 70;
+
     /// <summary>A client interrupted by Ctrl-C (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 

@@ -3,7 +3,6 @@ using System.CommandLine.Invocation;
 using System.Globalization;
 using Marcel.Cli;
 using Marcel.Cli.CommandLine;
-using Marcel.Cli.Commands;
 using Marcel.Cli.Platform;
 using Marcel.Cli.Resources;
 
@@ -21,20 +20,8 @@ if (unknownEncoding is not null)
     return ExitCodes.Usage;
 }
 
-var root = new RootCommand(CliStrings.RootDescription)
-{
-    CommonOptions.Lang,
-    CommonOptions.Verbose,
-    ServeCommand.Create(),
-    ConnectCommand.Create(),
-    FetchCommand.Create(),
-    BrowseCommand.Create(),
-};
-BuiltInOptions.Customise(root);
-ValueParsers.Install(root);
-
-// No response files: "@file" is curl's (fetch -d @file), not a file of arguments for System.CommandLine.
-ParseResult parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+RootCommand root = MarcelCommand.Create();
+ParseResult parse = MarcelCommand.Parse(root, args);
 if (parse.Action is ParseErrorAction)
 {
     return UsageErrors.Report(parse, Console.Error);
@@ -44,6 +31,17 @@ if (parse.Action is ParseErrorAction)
 using var help = new StringWriter(CultureInfo.CurrentCulture);
 
 // Each command handles SIGINT/SIGTERM itself (TerminationSignal), to shut down gracefully with its own exit code.
-int exitCode = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = help });
+bool verbose = parse.GetValue(CommonOptions.Verbose);
+UnexpectedFailure.CatchOnEveryThread(verbose);
+int exitCode;
+try
+{
+    exitCode = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = help, EnableDefaultExceptionHandler = false });
+}
+catch (Exception e)
+{
+    return UnexpectedFailure.Report(e, verbose, Console.Error);
+}
+
 Console.Out.Write(HelpOutput.Translate(help.ToString()));
 return exitCode;

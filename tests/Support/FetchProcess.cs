@@ -19,9 +19,21 @@ internal static class FetchProcess
 
     public static Task<FetchRun> RunAsync(params string[] arguments) => RunAsync(arguments, null);
 
-    public static async Task<FetchRun> RunAsync(string[] arguments, IReadOnlyDictionary<string, string>? environment)
+    public static Task<FetchRun> RunAsync(string[] arguments, IReadOnlyDictionary<string, string>? environment) =>
+        RunAsync(["fetch", .. arguments], environment, workingDirectory: null);
+
+    /// <summary>Runs <c>marcel --lang fr fetch …</c>.</summary>
+    public static Task<FetchRun> RunInFrenchAsync(params string[] arguments) =>
+        RunAsync(["--lang", "fr", "fetch", .. arguments], null, workingDirectory: null);
+
+    /// <summary>Runs in <paramref name="folder"/>, where <c>-O</c> writes.</summary>
+    public static Task<FetchRun> RunInAsync(string folder, params string[] arguments) =>
+        RunAsync(["fetch", .. arguments], null, folder);
+
+    private static async Task<FetchRun> RunAsync(string[] commandLine, IReadOnlyDictionary<string, string>? environment, string? workingDirectory)
     {
-        await using PeerProcess process = MarcelCli.Start(["fetch", .. arguments], Environment(environment));
+        string dll = Path.Combine(AppContext.BaseDirectory, "marcel.dll");
+        await using PeerProcess process = PeerProcess.Start("dotnet", [dll, .. commandLine], Environment(environment), workingDirectory);
         int code = await process.WaitForExitAsync();
         return new FetchRun(code, process.Output, process.Error);
     }

@@ -44,6 +44,12 @@ internal static class ValueParsers
             case Option<int> whole:
                 whole.CustomParser ??= Parser(option.Name, whole.DefaultValueFactory, CliStrings.AcceptsWholeNumber, ParseInt);
                 break;
+            case Option<int?> whole:
+                whole.CustomParser ??= NullableParser(option.Name, whole.DefaultValueFactory, CliStrings.AcceptsWholeNumber, ParseInt);
+                break;
+            case Option<long?> whole:
+                whole.CustomParser ??= NullableParser(option.Name, whole.DefaultValueFactory, CliStrings.AcceptsWholeNumber, ParseLong);
+                break;
             case Option<double> number:
                 number.CustomParser ??= Parser(option.Name, number.DefaultValueFactory, CliStrings.AcceptsNumber, ParseDouble);
                 break;
@@ -53,6 +59,13 @@ internal static class ValueParsers
             case Option<LineEnding> ending:
                 ending.CustomParser ??= Parser(option.Name, ending.DefaultValueFactory, CliStrings.AcceptsLineEnding, ParseLineEnding);
                 break;
+            case { ValueType: var type } when type == typeof(string) || type == typeof(string[]) || type == typeof(bool) || type == typeof(void):
+                // Any text will do; a flag (and --help, typed void) takes no value.
+                break;
+            default:
+                // Without a parser of ours, a bad value would be told as "expected type 'System.…'": fail at the first
+                // run, in every test, rather than in front of a user.
+                throw new InvalidOperationException($"{option.Name}: no value parser for {option.ValueType}; add one to ValueParsers.");
         }
 
         Guard(option.Validators);
@@ -60,9 +73,15 @@ internal static class ValueParsers
 
     private static void Install(Argument argument)
     {
-        if (argument is Argument<int> whole)
+        switch (argument)
         {
-            whole.CustomParser ??= Parser(argument.Name, whole.DefaultValueFactory, CliStrings.AcceptsWholeNumber, ParseInt);
+            case Argument<int> whole:
+                whole.CustomParser ??= Parser(argument.Name, whole.DefaultValueFactory, CliStrings.AcceptsWholeNumber, ParseInt);
+                break;
+            case { ValueType: var type } when type == typeof(string) || type == typeof(string[]):
+                break;
+            default:
+                throw new InvalidOperationException($"{argument.Name}: no value parser for {argument.ValueType}; add one to ValueParsers.");
         }
 
         Guard(argument.Validators);
@@ -101,6 +120,10 @@ internal static class ValueParsers
     /// <summary>A whole number as people type it: no thousands separators, an optional sign.</summary>
     public static int? ParseInt(string text) =>
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) ? value : null;
+
+    /// <summary>As <see cref="ParseInt"/>, for byte counts and offsets past 2 GiB.</summary>
+    public static long? ParseLong(string text) =>
+        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) ? value : null;
 
     /// <summary>A decimal number with a point (as curl's <c>-m 0.5</c>), whatever the user's locale.</summary>
     public static double? ParseDouble(string text) =>

@@ -88,7 +88,7 @@ internal sealed class ConsoleChatOperator : IChatOperator, IAsyncDisposable
 
             if (Interlocked.Exchange(ref _dropped, 0) is > 0 and int dropped)
             {
-                batch.Add(string.Format(CultureInfo.CurrentCulture, ChatHelp.ConsoleDropped, dropped));
+                batch.Add(dropped == 1 ? ChatHelp.ConsoleDroppedOne : string.Format(CultureInfo.CurrentCulture, ChatHelp.ConsoleDropped, dropped));
             }
 
             _terminal.WriteLines(batch);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Marcel.Cli.CommandLine;
 using Marcel.Cli.Resources;
 using Marcel.Cli.Terminal;
 using Marcel.Core.Chat;
@@ -77,18 +78,12 @@ internal static class DatagramServe
         return option;
     }
 
-    private static Option<int?> UdpPortOption()
+    private static Option<int?> UdpPortOption() => new("--udp-port")
     {
-        var option = new Option<int?>("--udp-port") { Description = DatagramHelp.UdpPortDescription, HelpName = "port" };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 0 or > 65535)
-            {
-                result.AddError(string.Format(CultureInfo.CurrentCulture, CliStrings.InvalidPort, 0));
-            }
-        });
-        return option;
-    }
+        Description = DatagramHelp.UdpPortDescription,
+        HelpName = "port",
+        CustomParser = ValueParsers.NullableParser("--udp-port", null, CommonOptions.PortAccepts(0), text => CommonOptions.ParsePort(text, 0)),
+    };
 
     public static Option<int> MaxDatagramOption()
     {

@@ -85,12 +85,7 @@ internal static class FetchCommand
                 Console.Error.WriteLine(Format(FetchHelp.AlreadyComplete, file ?? "stdout", resumeFrom));
             }
 
-            if (parse.GetValue(WriteOutFormat) is { } format)
-            {
-                using Stream stdout = Console.OpenStandardOutput();
-                stdout.Write(System.Text.Encoding.UTF8.GetBytes(WriteOut.Format(format, result)));
-            }
-
+            WriteOutIfAsked(parse, result);
             return FetchExitCodes.Success;
         }
         catch (Exception) when (signal.Token.IsCancellationRequested)
@@ -100,7 +95,18 @@ internal static class FetchCommand
         }
         catch (FetchException e)
         {
+            // As curl, -w writes out after a failed transfer too (%{http_code} 000 when no response came).
+            WriteOutIfAsked(parse, e.Result);
             return Report(e, quiet, verbose);
+        }
+    }
+
+    private static void WriteOutIfAsked(ParseResult parse, FetchResult? result)
+    {
+        if (parse.GetValue(WriteOutFormat) is { } format && result is not null)
+        {
+            using Stream stdout = Console.OpenStandardOutput();
+            stdout.Write(System.Text.Encoding.UTF8.GetBytes(WriteOut.Format(format, result)));
         }
     }
 

@@ -33,6 +33,9 @@ internal sealed class LineEditor
     /// <summary>The length of <see cref="Text"/>, without building the string.</summary>
     public int Length => _line.Length;
 
+    /// <summary>One character of <see cref="Text"/>, without building the string.</summary>
+    public char this[int index] => _line[index];
+
     /// <summary>The cursor's position in <see cref="Text"/>.</summary>
     public int Cursor { get; private set; }
 

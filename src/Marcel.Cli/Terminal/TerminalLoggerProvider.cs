@@ -1,3 +1,5 @@
+using System.Globalization;
+using Marcel.Cli.Resources;
 using Microsoft.Extensions.Logging;
 
 namespace Marcel.Cli.Terminal;
@@ -9,9 +11,10 @@ namespace Marcel.Cli.Terminal;
 /// </summary>
 internal sealed class TerminalLoggerProvider(ConsoleTerminal terminal, bool verbose) : ILoggerProvider
 {
-    // Events the console already tells in the operator's language (DialogueServer's line too long, ChatServer's
-    // slow reader): the English log line would only say it twice. Shown with --verbose.
-    private static readonly int[] ToldByTheConsole = [3, 104];
+    // Events the console already tells in the operator's language (a line or message over --max-line in the dialogue,
+    // the TCP room and the browser room: the client's leave notice gives the reason; the room's slow reader): the
+    // log line would only say it twice. Shown with --verbose.
+    internal static readonly int[] ToldByTheConsole = [3, 104, 107, 743];
 
     public ILogger CreateLogger(string categoryName) => new TerminalLogger(terminal, categoryName, verbose);
 
@@ -35,23 +38,30 @@ internal sealed class TerminalLoggerProvider(ConsoleTerminal terminal, bool verb
                 return;
             }
 
-            if (!ToldByTheConsole.Contains(eventId.Id))
+            // Event ids are ours only in our categories: the framework numbers its own from 1 too.
+            bool ours = category.StartsWith("Marcel.", StringComparison.Ordinal);
+            if (!(ours && ToldByTheConsole.Contains(eventId.Id)))
             {
                 // Without --verbose the operator reads a sentence, in their language where we have it, not a log record.
-                terminal.WriteError(SafeText.ForTerminal(Translated(eventId, state) ?? formatter(state, exception)));
+                terminal.WriteError(SafeText.ForTerminal((ours ? Translated(eventId, state) : null) ?? formatter(state, exception)));
             }
         }
 
+        /// <summary>
+        /// The event's sentence in the user's language (LogSentences, keyed by event id, its placeholders in the
+        /// template's order), or null for an event it lacks (the framework's own, which stay in English).
+        /// </summary>
         private static string? Translated<TState>(EventId eventId, TState state)
         {
-            object? Value(string name) => state is IReadOnlyList<KeyValuePair<string, object?>> values
-                ? values.FirstOrDefault(pair => pair.Key == name).Value
-                : null;
-            return eventId.Id switch
+            if (LogSentences.ResourceManager.GetString("Event" + eventId.Id.ToString(CultureInfo.InvariantCulture), CultureInfo.CurrentUICulture) is not { } sentence)
             {
-                620 => string.Format(System.Globalization.CultureInfo.CurrentCulture, Resources.CliStrings.LogConnectionLimit, Value("MaxConnections")),
-                _ => null,
-            };
+                return null;
+            }
+
+            object?[] values = state is IReadOnlyList<KeyValuePair<string, object?>> pairs
+                ? [.. pairs.Where(pair => pair.Key != "{OriginalFormat}").Select(pair => pair.Value)]
+                : [];
+            return string.Format(CultureInfo.CurrentCulture, sentence, values);
         }
 
         private static string Label(LogLevel level) => level switch

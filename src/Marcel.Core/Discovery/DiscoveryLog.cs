@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Marcel.Core.Discovery;
 
-/// <summary>Log messages of service discovery, with fixed event ids (700-719).</summary>
+/// <summary>Log messages of service discovery, with fixed event ids (700-709; datagrams have 710-719).</summary>
 internal static partial class DiscoveryLog
 {
     [LoggerMessage(700, LogLevel.Debug, "Ignored a malformed mDNS packet of {Bytes} bytes from {From}")]

@@ -30,4 +30,10 @@ public sealed class FetchException : Exception
 
     /// <summary>One of <see cref="FetchExitCodes"/>.</summary>
     public int ExitCode { get; }
+
+    /// <summary>
+    /// What the failed transfer got that far (status 0 when no response came), for curl's <c>-w</c>, which writes out
+    /// on failure too (<c>%{http_code}</c> is then <c>000</c>); null when the failure came before any transfer.
+    /// </summary>
+    public FetchResult? Result { get; internal set; }
 }

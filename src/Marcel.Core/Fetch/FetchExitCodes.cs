@@ -62,4 +62,7 @@ public static class FetchExitCodes
 
     /// <summary>The server's certificate is not trusted (use <c>-k</c> to accept it anyway).</summary>
     public const int UntrustedCertificate = 60;
+
+    /// <summary>With <c>--compressed</c>: the body is not what its Content-Encoding announces (curl's 61, bad content encoding).</summary>
+    public const int BadContentEncoding = 61;
 }

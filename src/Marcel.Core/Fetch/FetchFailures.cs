@@ -55,6 +55,14 @@ internal static class FetchFailures
         return new(FetchExitCodes.ReceiveError, Format(FetchStrings.ReceiveFailed, session.CurrentUrl.Authority, Reason(e)), e);
     }
 
+    /// <summary>
+    /// The body did not decode as its Content-Encoding announced (<c>--compressed</c>): gzip and deflate throw
+    /// <see cref="InvalidDataException"/>, brotli <see cref="InvalidOperationException"/>. The system's text is left out:
+    /// it is English whatever the user's language, and says no more than this.
+    /// </summary>
+    public static FetchException WhileDecoding(Exception e, FetchSession session) =>
+        new(FetchExitCodes.BadContentEncoding, Format(FetchStrings.BadContentEncoding, session.CurrentUrl.Authority), e);
+
     /// <summary>The output could not take the bytes (a full disk, a closed pipe).</summary>
     public static FetchException WhileWriting(Exception e, string target) =>
         new(FetchExitCodes.WriteError, Format(FetchStrings.WriteFailed, target, WriteReason(e, target)), e);

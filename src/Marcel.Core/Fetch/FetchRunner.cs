@@ -74,9 +74,10 @@ public sealed class FetchRunner
         }
 
         using var session = new FetchSession(_options, new FetchTrace(_output.Trace));
+        HttpResponseMessage? response = null;
         try
         {
-            using HttpResponseMessage response = await SendAsync(session, limit.Token);
+            response = await SendAsync(session, limit.Token);
             bool resumed = _options.ResumeFrom > 0 && !_options.HeadOnly;
             // As curl: a 416 to a resume means the file is already whole, not a failure, even with -f.
             if (_options.FailOnHttpError && (int)response.StatusCode >= 400 && !(resumed && response.StatusCode == System.Net.HttpStatusCode.RequestedRangeNotSatisfiable))
@@ -93,17 +94,28 @@ public sealed class FetchRunner
             await _writer.WriteAsync();
             return Result(response, session, started, _writer.Received, alreadyComplete: false);
         }
-        catch (Exception e) when (e is not FetchException && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (FetchException e)
         {
-            throw FetchFailures.OperationTimedOut(_options.MaxTime!.Value, _writer?.Received ?? 0);
+            e.Result ??= Result(response, session, started, _writer?.Received ?? 0, alreadyComplete: false);
+            throw;
+        }
+        catch (Exception) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            FetchException timedOut = FetchFailures.OperationTimedOut(_options.MaxTime!.Value, _writer?.Received ?? 0);
+            timedOut.Result = Result(response, session, started, _writer?.Received ?? 0, alreadyComplete: false);
+            throw timedOut;
+        }
+        finally
+        {
+            response?.Dispose();
         }
     }
 
-    private static FetchResult Result(HttpResponseMessage response, FetchSession session, long started, long received, bool alreadyComplete) => new()
+    private static FetchResult Result(HttpResponseMessage? response, FetchSession session, long started, long received, bool alreadyComplete) => new()
     {
-        StatusCode = (int)response.StatusCode,
+        StatusCode = response is null ? 0 : (int)response.StatusCode,
         Received = received,
-        ContentType = response.Content.Headers.ContentType?.ToString(),
+        ContentType = response?.Content.Headers.ContentType?.ToString(),
         EffectiveUrl = session.CurrentUrl,
         Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started),
         AlreadyComplete = alreadyComplete,

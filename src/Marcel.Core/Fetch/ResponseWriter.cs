@@ -10,6 +10,9 @@ namespace Marcel.Core.Fetch;
 /// </summary>
 internal sealed class ResponseWriter(FetchOptions options, FetchOutput output, byte[] buffer, FetchSession session, HttpResponseMessage response, CancellationToken token)
 {
+    /// <summary>How much of the body the charset is sniffed from (WHATWG's prescan looks at 1,024 bytes).</summary>
+    private const int SniffBytes = 1024;
+
     private readonly long? _length = response.Content.Headers.ContentLength;
 
     /// <summary>Body bytes received so far.</summary>
@@ -88,7 +91,14 @@ internal sealed class ResponseWriter(FetchOptions options, FetchOutput output, b
         }
 
         Stream body = await OpenBodyAsync();
-        int first = await ReadAsync(body);
+        // The charset is sniffed over the first KiB, as WHATWG's prescan does, not over the first read: a server that
+        // flushes an ASCII head first would get its later é taken for UTF-8. The screen waits for that KiB or the end.
+        int first = 0;
+        while (first < SniffBytes && await ReadAsync(body, first) is > 0 and int read)
+        {
+            first += read;
+        }
+
         var encoding = BodyCharset.Detect(response.Content.Headers.ContentType, buffer.AsSpan(0, first));
         if (BodyCharset.IsBinary(response.Content.Headers.ContentType, encoding, buffer.AsSpan(0, first)))
         {
@@ -149,17 +159,21 @@ internal sealed class ResponseWriter(FetchOptions options, FetchOutput output, b
         progress?.Complete();
     }
 
-    private async Task<int> ReadAsync(Stream body)
+    private async Task<int> ReadAsync(Stream body, int offset = 0)
     {
         try
         {
-            int read = await body.ReadAsync(buffer, token);
+            int read = await body.ReadAsync(buffer.AsMemory(offset), token);
             Received += read;
             return read;
         }
         catch (Exception e) when (e is IOException or HttpRequestException && !token.IsCancellationRequested)
         {
             throw FetchFailures.WhileReceiving(e, session, Received, _length);
+        }
+        catch (Exception e) when (options.Compressed && e is InvalidDataException or InvalidOperationException && !token.IsCancellationRequested)
+        {
+            throw FetchFailures.WhileDecoding(e, session);
         }
     }
 

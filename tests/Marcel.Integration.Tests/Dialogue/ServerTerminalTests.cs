@@ -30,25 +30,47 @@ public class ServerTerminalTests
         Assert.EndsWith("\n", screen.Replace("\r\u001b[K", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_line_over_max_line_is_told_once_in_the_operators_language_never_after_the_prompt()
+    [Theory]
+    [InlineData("--keep-open", "plus de 16 octets")] // The dialogue's own notice.
+    [InlineData("--chat", "(ligne trop longue)")] // The room's leave notice gives the reason (the log's event 107 comes first).
+    public async Task A_line_over_max_line_is_told_once_in_the_operators_language_never_after_the_prompt(string mode, string notice)
     {
-        await using PeerProcess terminal = StartOnTerminal("--lang", "fr", "--max-line", "16", "--keep-open");
+        await using PeerProcess terminal = StartOnTerminal("--lang", "fr", "--max-line", "16", mode);
         int port = await MarcelCli.ListeningPortAsync(terminal);
         await using (LineClient client = await LineClient.ConnectAsync(port))
         {
             await client.ReadLineAsync();
-            await terminal.WaitForOutputAsync("S> ");
+            if (mode == "--keep-open") await terminal.WaitForOutputAsync("S> ");
             await client.SendLineAsync(new string('x', 40));
             await client.ReadToEndAsync();
         }
 
-        string screen = await terminal.WaitForOutputAsync("plus de 16 octets");
-        // The console's French notice, and not the English log record glued after the "S> " prompt.
+        string screen = await terminal.WaitForOutputAsync(notice);
+        // The console's French notice, and not the English log record (once glued after the "S> " prompt).
         Assert.DoesNotContain("warn", screen, StringComparison.Ordinal);
         Assert.DoesNotContain("sent a line over", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("connection closed", screen, StringComparison.Ordinal);
         terminal.Signal(15);
         await terminal.WaitForExitAsync();
+    }
+
+    [Theory]
+    [InlineData("dialogue")]
+    [InlineData("chat")]
+    public async Task Ctrl_C_with_no_client_ends_the_line_so_the_shell_prompt_starts_on_its_own(string mode)
+    {
+        await using PeerProcess terminal = StartOnTerminal(mode == "chat" ? ["--chat"] : []);
+        await MarcelCli.ListeningPortAsync(terminal);
+        await terminal.WriteAsync("\u0003");
+        Assert.Equal(0, await terminal.WaitForExitAsync());
+
+        // What the terminal shows once "\r ESC[K" (erase the line) is applied: the last line must be ended.
+        string screen = terminal.Output.Replace("\r\u001b[K", string.Empty, StringComparison.Ordinal);
+        Assert.EndsWith("\n", screen, StringComparison.Ordinal);
+        if (screen.Contains("^C", StringComparison.Ordinal))
+        {
+            Assert.StartsWith("\r\n", screen[(screen.LastIndexOf("^C", StringComparison.Ordinal) + 2)..], StringComparison.Ordinal);
+        }
     }
 
     [Theory]

@@ -75,6 +75,89 @@ public class TerminalTests
     }
 
     [Fact]
+    public async Task Backspace_at_the_end_of_a_long_wrapped_line_draws_a_few_bytes_not_the_line()
+    {
+        const int typed = 2000;
+        const int erased = 60;
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync();
+        await using (server)
+        {
+            await using PeerProcess terminal = await TypeLongLineAsync(port, typed);
+            int before = terminal.Output.Length;
+            await PressOneByOneAsync(terminal, "\u007f", erased);
+
+            await terminal.WriteAsync("\r");
+            await server.WaitForOutputAsync("C> " + new string('x', typed - erased) + "\n");
+
+            // Each backspace: a move (up a row, to a column) and an erase, a few bytes. Redrawing the line wrote ~2,000
+            // bytes per key. Then the line as sent (the prompt, the line, a new prompt).
+            Assert.InRange(terminal.Output.Length - before, typed - erased, typed - erased + (erased * 24) + 100);
+
+            await server.WriteLineAsync("FIN");
+            Assert.Equal(0, await terminal.WaitForExitAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Arrows_on_a_long_wrapped_line_move_the_cursor_in_a_few_bytes()
+    {
+        const int typed = 2000;
+        const int moves = 60;
+        (PeerProcess server, int port) = await MarcelCli.ServeAsync();
+        await using (server)
+        {
+            await using PeerProcess terminal = await TypeLongLineAsync(port, typed);
+            int before = terminal.Output.Length;
+            await PressOneByOneAsync(terminal, "\u001b[D", moves);
+
+            // An insertion in the middle redraws the line once; then the line goes with the y where the cursor was.
+            await terminal.WriteAsync("y\r");
+            await server.WaitForOutputAsync("C> " + new string('x', typed - moves) + "y" + new string('x', moves) + "\n");
+
+            Assert.InRange(terminal.Output.Length - before, typed, (moves * 24) + (3 * typed) + 200);
+
+            await server.WriteLineAsync("FIN");
+            Assert.Equal(0, await terminal.WaitForExitAsync());
+        }
+    }
+
+    /// <summary>
+    /// <c>marcel connect</c> on a 40-column pseudo-terminal with <paramref name="typed"/> x typed and drawn: the line
+    /// wraps over many rows, so edits cross from a row to the one above.
+    /// </summary>
+    private static async Task<PeerProcess> TypeLongLineAsync(int port, int typed)
+    {
+        PeerProcess terminal = PseudoTerminal.Start($"sh -c 'stty cols 40 rows 24 && exec {Connect(port)}'", new Dictionary<string, string> { ["TERM"] = "xterm" });
+        try
+        {
+            await terminal.WaitForOutputAsync("S> You are connected to the Marcel server. Send your messages.");
+            await terminal.WaitForOutputAsync("C> ");
+            await terminal.WriteAsync(new string('x', typed));
+            await terminal.WaitForOutputAsync(new string('x', typed));
+            return terminal;
+        }
+        catch
+        {
+            await terminal.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Presses <paramref name="key"/> <paramref name="times"/> times, each drawn (an escape sequence written) before the
+    /// next: keys queued together are drawn once, which would hide a per-key cost.
+    /// </summary>
+    private static async Task PressOneByOneAsync(PeerProcess terminal, string key, int times)
+    {
+        int escapes = Occurrences(terminal.Output, "\u001b[");
+        for (int i = 1; i <= times; i++)
+        {
+            await terminal.WriteAsync(key);
+            await terminal.WaitForOutputAsync("\u001b[", escapes + i);
+        }
+    }
+
+    [Fact]
     public async Task Ctrl_D_half_closes_so_the_server_says_goodbye_at_once()
     {
         (PeerProcess server, int port) = await MarcelCli.ServeAsync("--keep-open");

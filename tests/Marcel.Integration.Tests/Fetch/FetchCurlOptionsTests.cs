@@ -80,8 +80,172 @@ public class FetchCurlOptionsTests
         Assert.Equal(28605, BodyCharset.Detect(System.Net.Http.Headers.MediaTypeHeaderValue.Parse("text/html"), page).CodePage);
     }
 
+    [Fact]
+    public async Task Compressed_asks_for_gzip_and_decodes_the_body_byte_for_byte()
+    {
+        byte[] body = [.. Enumerable.Range(0, 50_000).Select(i => (byte)(i * 7 % 256))];
+        using var packed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(body);
+        using TcpListener listener = Loopback.Listen(out int port);
+        Task<string> request = AnswerOnceAsync(listener, Head($"Content-Encoding: gzip\r\nContent-Length: {packed.Length}"), packed.ToArray());
+        string file = TestFolders.NewFile("body.bin");
+
+        FetchRun run = await FetchProcess.RunAsync("--compressed", "-o", file, Url(port, "/packed"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Accept-Encoding: gzip", await request, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(body, await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    [InlineData("br")]
+    public async Task A_body_that_is_not_what_its_encoding_says_is_curls_exit_61_in_one_line(string encoding)
+    {
+        byte[] bogus = [.. "this is not compressed at all, whatever the head says"u8];
+        using TcpListener listener = Loopback.Listen(out int port);
+        _ = AnswerOnceAsync(listener, Head($"Content-Type: text/plain\r\nContent-Encoding: {encoding}\r\nContent-Length: {bogus.Length}"), bogus);
+
+        FetchRun run = await FetchProcess.RunAsync("--compressed", Url(port, "/bogus"));
+
+        Assert.Equal(61, run.ExitCode);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+        Assert.Contains("could not be decoded", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Remote_name_saves_under_the_urls_last_segment_in_the_current_folder()
+    {
+        using TcpListener listener = Loopback.Listen(out int port);
+        _ = AnswerOnceAsync(listener, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+        string folder = TestFolders.NewFolder("remote-name-");
+
+        FetchRun run = await FetchProcess.RunInAsync(folder, "-O", Url(port, "/files/caf%C3%A9.txt?x=1"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.Equal("hello", await File.ReadAllTextAsync(Path.Combine(folder, "café.txt"), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Data_binary_from_a_file_is_sent_byte_for_byte()
+    {
+        // Every byte value, newlines, carriage returns and NULs included: -d would strip them, --data-binary must not.
+        byte[] content = [.. Enumerable.Range(0, 512).Select(i => (byte)(i % 256))];
+        string file = TestFolders.NewFile("body.bin");
+        await File.WriteAllBytesAsync(file, content, TestContext.Current.CancellationToken);
+        using TcpListener listener = Loopback.Listen(out int port);
+        Task<string> request = AnswerOnceAsync(listener, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+
+        FetchRun run = await FetchProcess.RunAsync("--data-binary", "@" + file, Url(port, "/upload"));
+
+        string received = await request;
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("POST /upload HTTP/1.1\r\n", received, StringComparison.Ordinal);
+        Assert.Contains("Content-Length: 512\r\n", received, StringComparison.Ordinal);
+        Assert.Equal(content, Encoding.Latin1.GetBytes(received[(received.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]));
+    }
+
+    [Fact]
+    public async Task User_without_a_password_takes_it_from_MARCEL_PASSWORD()
+    {
+        using TcpListener listener = Loopback.Listen(out int port);
+        Task<string> request = AnswerOnceAsync(listener, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+
+        FetchRun run = await FetchProcess.RunAsync(["-u", "bob", Url(port, "/private")], new Dictionary<string, string> { ["MARCEL_PASSWORD"] = "s3cret" });
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Authorization: Basic " + Convert.ToBase64String("bob:s3cret"u8.ToArray()), await request, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", run.Stderr + run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Write_out_knows_curls_common_variables()
+    {
+        using TcpListener listener = Loopback.Listen(out int port);
+        _ = AnswerOnceAsync(listener, "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+        string file = TestFolders.NewFile("out.txt");
+
+        FetchRun run = await FetchProcess.RunAsync("-o", file, "-w", "%{response_code}|%{size_download}|%{content_type}|%{url_effective}|%{time_total}|%{speed_download}|%{nothing}|100%%\\n", Url(port, "/w"));
+
+        Assert.Equal(0, run.ExitCode);
+        string[] fields = run.Stdout.Split('|');
+        Assert.Equal(["200", "5", "text/plain; charset=utf-8", Url(port, "/w")], fields[..4]);
+        Assert.Matches("^[0-9]+\\.[0-9]{6}$", fields[4]);
+        Assert.Matches("^[0-9]+$", fields[5]);
+        Assert.Equal("%{nothing}", fields[6]);
+        Assert.Equal("100%\n", fields[7]);
+    }
+
+    [Fact]
+    public async Task Write_out_still_writes_when_no_response_came_with_http_code_000()
+    {
+        using Socket holder = Loopback.ClosedPort(out int port);
+
+        FetchRun run = await FetchProcess.RunAsync("-w", "%{http_code}\\n", Url(port, "/"));
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Equal("000\n", run.Stdout);
+    }
+
+    [Fact]
+    public async Task Write_out_with_fail_writes_the_error_status()
+    {
+        using TcpListener listener = Loopback.Listen(out int port);
+        _ = AnswerOnceAsync(listener, "HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\nConnection: close\r\n\r\ngone");
+
+        FetchRun run = await FetchProcess.RunAsync("-f", "-w", "%{http_code}", Url(port, "/missing"));
+
+        Assert.Equal(22, run.ExitCode);
+        Assert.Equal("404", run.Stdout);
+    }
+
+    [Fact]
+    public async Task The_charset_is_sniffed_past_a_first_piece_that_is_all_ascii()
+    {
+        string first = "<p>" + new string('a', 200) + "\n";
+        byte[] second = Encoding.Latin1.GetBytes("caf\u00e9 cr\u00e8me</p>\n");
+        using TcpListener listener = Loopback.Listen(out int port);
+        await using PeerProcess terminal = FetchProcess.StartOnTerminal(null, Url(port, "/pieces.html"));
+        using (Socket socket = await listener.AcceptSocketAsync(Timeouts.StepToken()))
+        {
+            await ReadRequestHeadAsync(socket);
+            // The head and a first chunk, all ASCII, arrive together: the first read of the body returns that chunk
+            // alone. The rest is sent once the head is on the screen, that is after that first read was asked for.
+            await socket.SendAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{first.Length:x}\r\n{first}\r\n"));
+            await terminal.WaitForOutputAsync("Content-Type: text/html");
+            await socket.SendAsync((byte[])[.. Encoding.ASCII.GetBytes($"{second.Length:x}\r\n"), .. second, .. "\r\n0\r\n\r\n"u8]);
+            socket.Shutdown(SocketShutdown.Both);
+        }
+
+        Assert.Equal(0, await terminal.WaitForExitAsync());
+        Assert.Contains("caf\u00e9 cr\u00e8me</p>", terminal.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\ufffd", terminal.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task ReadRequestHeadAsync(Socket socket)
+    {
+        var received = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            int read = await socket.ReceiveAsync(buffer, Timeouts.StepToken());
+            if (read == 0) return;
+            received.Append(Encoding.Latin1.GetString(buffer, 0, read));
+        }
+    }
+
+    private static string Url(int port, string path) => $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}{path}";
+
+    private static string Head(string headers) => $"HTTP/1.1 200 OK\r\n{headers}\r\nConnection: close\r\n\r\n";
+
     /// <summary>Accepts one connection, reads the request (head and the body its Content-Length announces), answers.</summary>
-    private static async Task<string> AnswerOnceAsync(TcpListener listener, string response)
+    private static Task<string> AnswerOnceAsync(TcpListener listener, string response) => AnswerOnceAsync(listener, response, []);
+
+    /// <summary>As above, with <paramref name="payload"/>, raw bytes, after <paramref name="head"/>.</summary>
+    private static async Task<string> AnswerOnceAsync(TcpListener listener, string head, byte[] payload)
     {
         using Socket socket = await listener.AcceptSocketAsync(Timeouts.StepToken());
         var received = new StringBuilder();
@@ -99,7 +263,7 @@ public class FetchCurlOptionsTests
             if (text.Length >= end + 4 + body) break;
         }
 
-        await socket.SendAsync(Encoding.ASCII.GetBytes(response));
+        await socket.SendAsync((byte[])[.. Encoding.ASCII.GetBytes(head), .. payload]);
         socket.Shutdown(SocketShutdown.Both);
         return received.ToString();
     }

@@ -162,6 +162,19 @@ public sealed class FetchDirectTests(FetchPeers peers) : IClassFixture<FetchPeer
     }
 
     [Fact]
+    public async Task In_french_a_refused_connection_is_told_in_french()
+    {
+        using Socket holder = Loopback.ClosedPort(out int port);
+
+        FetchRun run = await FetchProcess.RunInFrenchAsync($"http://127.0.0.1:{port}/");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains("connexion refusée", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("refused", run.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
     public async Task An_unresolvable_name_gives_6()
     {
         FetchRun run = await FetchProcess.RunAsync("http://no-such-host.invalid/");

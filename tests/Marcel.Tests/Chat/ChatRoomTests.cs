@@ -169,7 +169,7 @@ public class ChatRoomTests
             Assert.Equal("<Marcel> Bonjour à tous", await b.ReadMessageAsync());
 
             room.Console.Type("/who");
-            await room.Console.WaitForAsync("2 in the room, 2 connection(s) open:");
+            await room.Console.WaitForAsync("2 in the room, 2 connections open:");
             await room.Console.WaitForAsync($"  {nameA} from 127.0.0.1:");
 
             room.Console.Type("/kick " + nameA);

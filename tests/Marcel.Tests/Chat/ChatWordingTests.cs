@@ -28,4 +28,19 @@ public class ChatWordingTests
         Assert.Equal(notice, await room.Console.WaitForAsync("Shutting down"));
         foreach (Support.LineClient member in members) await member.DisposeAsync();
     }
+
+    [Theory]
+    [InlineData(1, "1 in the room, 1 connection open:")]
+    [InlineData(2, "2 in the room, 2 connections open:")]
+    public async Task Who_counts_connections_in_words(int clients, string header)
+    {
+        await using InProcessRoom room = await InProcessRoom.StartAsync();
+        var members = new List<Support.LineClient>();
+        for (int i = 0; i < clients; i++) members.Add((await room.JoinAsync()).Client);
+
+        room.Console.Type("/who");
+
+        Assert.Equal(header, await room.Console.WaitForAsync(" open:"));
+        foreach (Support.LineClient member in members) await member.DisposeAsync();
+    }
 }

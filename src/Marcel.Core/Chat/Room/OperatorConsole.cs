@@ -51,7 +51,7 @@ internal static class OperatorConsole
                 return false;
             case ChatCommandKind.Who:
                 var all = await room.Roster.ListAsync(int.MaxValue);
-                room.Operator.Happened(RoomText.Format(ChatStrings.OpWhoHeader, all.Count, room.ConnectionCount));
+                room.Operator.Happened(RoomText.Format(room.ConnectionCount == 1 ? ChatStrings.OpWhoHeaderOneConnection : ChatStrings.OpWhoHeader, all.Count, room.ConnectionCount));
                 foreach (string entry in RoomText.WhoLines(all).Skip(1))
                 {
                     room.Operator.Happened(entry);
