@@ -21,6 +21,7 @@ public sealed partial class MdnsResponder : IAnnouncement
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<(int, string, DnsRecordType), DateTimeOffset> _lastMulticast = [];
     private readonly Lock _gate = new();
+    private readonly ProbeRateLimit _conflicts = new();
     private Task _receiving = Task.CompletedTask;
     private string _candidate;
     private int _attempt = 1;
@@ -112,6 +113,7 @@ public sealed partial class MdnsResponder : IAnnouncement
         await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250)), _time, token);
         while (true)
         {
+            await RateLimitAsync(token);
             Task<bool> conflict;
             lock (_gate) conflict = _conflict.Task;
             bool clear = true;
@@ -143,6 +145,18 @@ public sealed partial class MdnsResponder : IAnnouncement
         }
 
         await AnnounceAsync(token);
+    }
+
+    // RFC 6762 §8.1: after fifteen conflicts within ten seconds, five seconds before each further probe.
+    private async Task RateLimitAsync(CancellationToken token)
+    {
+        TimeSpan pause;
+        lock (_gate) pause = _conflicts.PauseBeforeProbe(_time.GetUtcNow());
+        if (pause > TimeSpan.Zero)
+        {
+            DiscoveryLog.ProbesRateLimited(_logger, ProbeRateLimit.MaxConflicts, InstanceName);
+            await Task.Delay(pause, _time, token);
+        }
     }
 
     private async Task AnnounceAsync(CancellationToken token)
