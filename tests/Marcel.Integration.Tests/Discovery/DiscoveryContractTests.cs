@@ -204,7 +204,12 @@ public abstract class DiscoveryContractTests : IAsyncDisposable
         {
             await thief.WaitForOutputAsync("claimed");
             await server.WaitForOutputAsync($"Another server on the network had the name: now announced as \"{name} (2)\".");
-            Assert.Equal([name + " (2)"], (await BrowseAsync(browser)).Select(e => e.GetProperty("name").GetString()!));
+            List<JsonElement> found = await BrowseAsync(browser);
+            JsonElement renamed = Assert.Single(found, e => e.GetProperty("name").GetString() == name + " (2)");
+            Assert.Equal(serverHost.Address.ToString(), renamed.GetProperty("addresses")[0].GetString());
+            // The old name is the thief's now. A browser whose daemon still holds the server's old PTR (Avahi sends no
+            // goodbye for a group withdrawn on a collision) resolves it to the thief, never to the server.
+            Assert.DoesNotContain(found, e => e.GetProperty("name").GetString() == name && e.GetProperty("addresses")[0].GetString() == serverHost.Address.ToString());
             thief.CloseInput();
             Assert.Equal(0, await thief.WaitForExitAsync());
         }
