@@ -15,16 +15,9 @@ public class HostileDiscoveryTests
     [Fact]
     public async Task Malformed_packets_and_floods_crash_nothing_fool_no_browser_and_draw_few_answers()
     {
-        ExternalProgram.Require("python3");
-        using LocalLan lan = LocalLan.Create();
-        LanHost serverHost = lan.AddHost();
-        LanHost attacker = lan.AddHost();
-        LanHost browserHost = lan.AddHost();
-        (PeerProcess server, string name, int port) = await Announced.ServeAsync(serverHost, "--keep-open");
-        await using (server)
-        await using (PeerProcess watch = browserHost.Marcel("browse", "--watch"))
+        await using (WatchedServer scene = await WatchedServer.StartAsync())
         {
-            await watch.WaitForOutputAsync("+ " + name);
+            (LanHost serverHost, LanHost attacker, LanHost browserHost, PeerProcess server, string name, int port, PeerProcess watch) = scene;
             await using PeerProcess flood = attacker.Start("python3", Script, "flood", attacker.Address.ToString(), "3");
             Assert.Equal(0, await flood.WaitForExitAsync(Timeouts.Process));
             string[] counts = flood.Output.Trim().Split(' ');
@@ -67,16 +60,9 @@ public class HostileDiscoveryTests
     [Fact]
     public async Task Forged_responses_from_another_port_or_from_off_the_link_neither_rename_the_server_nor_reach_a_browser()
     {
-        ExternalProgram.Require("python3");
-        using LocalLan lan = LocalLan.Create();
-        LanHost serverHost = lan.AddHost();
-        LanHost attacker = lan.AddHost();
-        LanHost browserHost = lan.AddHost();
-        (PeerProcess server, string name, int port) = await Announced.ServeAsync(serverHost, "--keep-open");
-        await using (server)
-        await using (PeerProcess watch = browserHost.Marcel("browse", "--watch"))
+        await using (WatchedServer scene = await WatchedServer.StartAsync())
         {
-            await watch.WaitForOutputAsync("+ " + name);
+            (LanHost serverHost, LanHost attacker, LanHost browserHost, PeerProcess server, string name, int port, PeerProcess watch) = scene;
             // A conflicting SRV for the server's name and a whole fake instance "Spoofed", from port 5354 and from 10.99.0.1
             // (RFC 6762 §6, §11); then the script asks from port 5353 which instance the server answers for.
             await using PeerProcess spoof = attacker.Start("python3", Script, "spoof", attacker.Address.ToString(), name);
@@ -130,6 +116,65 @@ public class HostileDiscoveryTests
             Assert.False(server.HasExited);
             Assert.Contains("could not be handled", server.Output + server.Error, StringComparison.Ordinal);
             Assert.Single(await Announced.BrowseAsync(lan.AddHost()), s => s.Name == name);
+        }
+    }
+
+    // A LAN of three hosts: a server announced, an attacker, and a browser whose browse --watch lists the server.
+    private sealed class WatchedServer : IAsyncDisposable
+    {
+        private readonly LocalLan _lan;
+
+        private WatchedServer(LocalLan lan, PeerProcess server, string name, int port, PeerProcess watch)
+        {
+            _lan = lan;
+            Server = server;
+            Name = name;
+            Port = port;
+            Watch = watch;
+        }
+
+        public PeerProcess Server { get; }
+
+        public string Name { get; }
+
+        public int Port { get; }
+
+        public PeerProcess Watch { get; }
+
+        public static async Task<WatchedServer> StartAsync()
+        {
+            ExternalProgram.Require("python3");
+            LocalLan lan = LocalLan.Create();
+            WatchedServer? scene = null;
+            try
+            {
+                LanHost serverHost = lan.AddHost();
+                lan.AddHost();
+                LanHost browserHost = lan.AddHost();
+                (PeerProcess server, string name, int port) = await Announced.ServeAsync(serverHost, "--keep-open");
+                scene = new WatchedServer(lan, server, name, port, browserHost.Marcel("browse", "--watch"));
+                await scene.Watch.WaitForOutputAsync("+ " + name);
+                return scene;
+            }
+            catch
+            {
+                if (scene is not null) await scene.DisposeAsync();
+                else lan.Dispose();
+                throw;
+            }
+        }
+
+        public void Deconstruct(out LanHost serverHost, out LanHost attacker, out LanHost browserHost, out PeerProcess server, out string name, out int port, out PeerProcess watch)
+        {
+            (serverHost, attacker, browserHost) = (_lan.Hosts[0], _lan.Hosts[1], _lan.Hosts[2]);
+            (server, name, port, watch) = (Server, Name, Port, Watch);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Watch.DisposeAsync();
+            await Server.DisposeAsync();
+            _lan.Dispose();
         }
     }
 }
