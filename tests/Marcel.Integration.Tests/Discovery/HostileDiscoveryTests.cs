@@ -79,23 +79,17 @@ public class HostileDiscoveryTests
     {
         ExternalProgram.Require("python3");
         using LocalLan lan = LocalLan.Create();
-        LanHost serverHost = lan.AddHost();
-        LanHost attacker = lan.AddHost();
-        LanHost browserHost = lan.AddHost();
-        await using PeerProcess watch = browserHost.Marcel("browse", "--watch");
-        // 600 PTRs to instances that never answer, more than the cap of 256, sent once the browser listens (its first query).
-        await using (PeerProcess ghosts = attacker.Start("python3", Script, "ghosts", attacker.Address.ToString(), "600", browserHost.Address.ToString()))
-        {
-            Assert.Equal(0, await ghosts.WaitForExitAsync());
-            Assert.Equal("ghosts 600", ghosts.Output.Trim());
-        }
+        await FloodThenAnnounceAsync(lan, lan.AddHost(), "builtin");
+    }
 
-        (PeerProcess server, string name, _) = await Announced.ServeAsync(serverHost, "--keep-open");
-        await using (server)
-        {
-            await watch.WaitForOutputAsync("+ " + name);
-            Assert.DoesNotContain("Ghost", watch.Output, StringComparison.Ordinal);
-        }
+    [Fact]
+    public async Task Through_Avahi_a_flood_of_empty_instances_before_the_server_announces_does_not_hide_it()
+    {
+        ExternalProgram.Require("python3");
+        using LocalLan lan = LocalLan.Create();
+        // The browser asks its avahi-daemon, which caches the flood and reports each PTR; each resolve of one waits for Avahi's timeout.
+        await using AvahiPeer avahi = await AvahiPeer.StartAsync(lan.AddHost());
+        await FloodThenAnnounceAsync(lan, avahi.Host, "avahi");
     }
 
     [Fact]
@@ -116,6 +110,27 @@ public class HostileDiscoveryTests
             Assert.False(server.HasExited);
             Assert.Contains("could not be handled", server.Output + server.Error, StringComparison.Ordinal);
             Assert.Single(await Announced.BrowseAsync(lan.AddHost()), s => s.Name == name);
+        }
+    }
+
+    // 600 PTRs to instances that never answer, more than the cap of 256, sent once the browser listens (its first query);
+    // then a server (built-in) announces on another host, and the browser lists it.
+    private static async Task FloodThenAnnounceAsync(LocalLan lan, LanHost browserHost, string stack)
+    {
+        LanHost attacker = lan.AddHost();
+        LanHost serverHost = lan.AddHost();
+        await using PeerProcess watch = browserHost.Marcel("browse", "--watch", "--mdns", stack);
+        await using (PeerProcess ghosts = attacker.Start("python3", Script, "ghosts", attacker.Address.ToString(), "600", browserHost.Address.ToString()))
+        {
+            Assert.Equal(0, await ghosts.WaitForExitAsync());
+            Assert.Equal("ghosts 600", ghosts.Output.Trim());
+        }
+
+        (PeerProcess server, string name, _) = await Announced.ServeAsync(serverHost, "--keep-open", "--mdns", "builtin");
+        await using (server)
+        {
+            await watch.WaitForOutputAsync("+ " + name);
+            Assert.DoesNotContain("Ghost", watch.Output, StringComparison.Ordinal);
         }
     }
 
