@@ -72,7 +72,7 @@ public sealed partial class MdnsResponder
             _candidate = next = MarcelService.NumberedName(_announcement.InstanceName, _attempt);
             wasAnnounced = _announced;
             _announced = false;
-            _conflicts.Conflict(_time.GetUtcNow());
+            _probeLimit.Conflict(_time.GetUtcNow());
             TaskCompletionSource<bool> signalled = _conflict;
             _conflict = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             signalled.TrySetResult(true);

@@ -5,7 +5,7 @@ namespace Marcel.Core.Discovery;
 
 /// <summary>
 /// The built-in DNS-SD responder (RFC 6762, RFC 6763) for one service instance: probes for the name and renames it
-/// on a conflict (<c>Name (2)</c>, §9), announces twice, answers queries (multicast at most once a second per
+/// on a conflict (<c>Name (2)</c>, §9; after fifteen conflicts in ten seconds, five seconds before each probe, §8.1), announces twice, answers queries (multicast at most once a second per
 /// interface and question, §6; legacy unicast queries by unicast, §6.7), defends the name after that, and sends a
 /// goodbye (TTL 0, §10.1) when disposed. Hostile packets are dropped without effect.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed partial class MdnsResponder : IAnnouncement
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<(int, string, DnsRecordType), DateTimeOffset> _lastMulticast = [];
     private readonly Lock _gate = new();
-    private readonly ProbeRateLimit _conflicts = new();
+    private readonly ProbeRateLimit _probeLimit = new();
     private Task _receiving = Task.CompletedTask;
     private string _candidate;
     private int _attempt = 1;
@@ -151,7 +151,7 @@ public sealed partial class MdnsResponder : IAnnouncement
     private async Task RateLimitAsync(CancellationToken token)
     {
         TimeSpan pause;
-        lock (_gate) pause = _conflicts.PauseBeforeProbe(_time.GetUtcNow());
+        lock (_gate) pause = _probeLimit.PauseBeforeProbe(_time.GetUtcNow());
         if (pause > TimeSpan.Zero)
         {
             DiscoveryLog.ProbesRateLimited(_logger, ProbeRateLimit.MaxConflicts, InstanceName);
