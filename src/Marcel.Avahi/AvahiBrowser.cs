@@ -10,7 +10,9 @@ namespace Marcel.Avahi;
 /// Browsing through Avahi: one ServiceBrowser per service type; each item Avahi reports (one per interface and
 /// protocol) is resolved (ResolveService) and merged by type and name into a <see cref="ServiceInstance"/>; ItemRemove
 /// (a goodbye, or the TTL) takes it away. Bounded like the built-in querier: at most
-/// <see cref="ServiceCache.MaxInstances"/> items and a few resolves at a time, so a flood costs no more.
+/// <see cref="ServiceCache.MaxInstances"/> items, a new one taking the place of the oldest not resolved (a flood of
+/// bare PTRs never locks a real server out), and a few resolves at a time, newest first (a real server that comes
+/// after a flood is not queued behind the flood's resolves, each of which waits for Avahi's timeout).
 /// </summary>
 internal sealed class AvahiBrowser : IServiceBrowser
 {
@@ -21,12 +23,15 @@ internal sealed class AvahiBrowser : IServiceBrowser
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<BrowsedItem, ResolvedItem?> _items = [];
-    private readonly SemaphoreSlim _resolving = new(ConcurrentResolves);
+    private readonly Stack<BrowsedItem> _pending = new();
+    private readonly Dictionary<BrowsedItem, long> _arrival = [];
     private readonly SemaphoreSlim _changed = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _browsers = [];
     private IDisposable? _watch;
     private IReadOnlyList<ServiceInstance> _instances = [];
+    private int _resolvers;
+    private long _arrived;
 
     private AvahiBrowser(DBusConnection connection, IReadOnlyList<string> types, ILogger logger)
     {
@@ -113,25 +118,91 @@ internal sealed class AvahiBrowser : IServiceBrowser
             return;
         }
 
+        bool startResolver = false;
         lock (_gate)
         {
             if (!signal.IsNew)
             {
                 if (!_items.Remove(item)) return;
+                _arrival.Remove(item);
             }
-            else if (_items.Count >= ServiceCache.MaxInstances || !_items.TryAdd(item, null))
+            else if (_items.ContainsKey(item) || (_items.Count >= ServiceCache.MaxInstances && !EvictUnresolved()))
             {
                 return;
             }
+            else
+            {
+                _items.Add(item, null);
+                _arrival[item] = _arrived++;
+                _pending.Push(item);
+                startResolver = _resolvers < ConcurrentResolves;
+                if (startResolver) _resolvers++;
+            }
         }
 
-        if (signal.IsNew)
+        if (startResolver)
         {
-            _ = Task.Run(() => ResolveAsync(item), CancellationToken.None);
+            _ = Task.Run(ResolveLoopAsync, CancellationToken.None);
         }
-        else
+        else if (!signal.IsNew)
         {
             Publish();
+        }
+    }
+
+    // At the cap: the oldest item not resolved makes room; false when every item held is resolved. Under _gate.
+    private bool EvictUnresolved()
+    {
+        BrowsedItem? oldest = null;
+        long order = long.MaxValue;
+        foreach ((BrowsedItem item, ResolvedItem? resolved) in _items)
+        {
+            if (resolved is null && _arrival[item] < order)
+            {
+                oldest = item;
+                order = _arrival[item];
+            }
+        }
+
+        if (oldest is null)
+        {
+            return false;
+        }
+
+        _items.Remove(oldest);
+        _arrival.Remove(oldest);
+        if (_pending.Count > 4 * ServiceCache.MaxInstances)
+        {
+            // Evicted items left in the stack are skipped when popped; churn must not grow it without end.
+            BrowsedItem[] live = [.. _pending.Where(p => _items.TryGetValue(p, out ResolvedItem? r) && r is null).Reverse()];
+            _pending.Clear();
+            foreach (BrowsedItem p in live) _pending.Push(p);
+        }
+
+        return true;
+    }
+
+    // One of at most ConcurrentResolves: resolves the newest item waiting, until none waits.
+    private async Task ResolveLoopAsync()
+    {
+        while (true)
+        {
+            BrowsedItem? next = null;
+            lock (_gate)
+            {
+                while (next is null && _pending.TryPop(out BrowsedItem? item))
+                {
+                    if (_items.TryGetValue(item, out ResolvedItem? resolved) && resolved is null) next = item; // Else removed or evicted meanwhile.
+                }
+
+                if (next is null || _stop.IsCancellationRequested)
+                {
+                    _resolvers--;
+                    return;
+                }
+            }
+
+            await ResolveAsync(next);
         }
     }
 
@@ -139,22 +210,14 @@ internal sealed class AvahiBrowser : IServiceBrowser
     {
         try
         {
-            await _resolving.WaitAsync(_stop.Token);
-            try
+            ResolvedItem resolved = await _connection.CallMethodAsync(AvahiBus.ResolveService(_connection, item), AvahiBus.ReadResolved, null).WaitAsync(_stop.Token);
+            lock (_gate)
             {
-                ResolvedItem resolved = await _connection.CallMethodAsync(AvahiBus.ResolveService(_connection, item), AvahiBus.ReadResolved, null).WaitAsync(_stop.Token);
-                lock (_gate)
-                {
-                    if (!_items.ContainsKey(item)) return; // Removed meanwhile.
-                    _items[item] = resolved;
-                }
+                if (!_items.ContainsKey(item)) return; // Removed meanwhile.
+                _items[item] = resolved;
+            }
 
-                Publish();
-            }
-            finally
-            {
-                _resolving.Release();
-            }
+            Publish();
         }
         catch (DBusErrorReplyException e)
         {

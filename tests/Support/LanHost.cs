@@ -34,10 +34,17 @@ internal sealed class LanHost(string ns, IPAddress address)
         Start("env", ["XDG_CONFIG_HOME=" + configFolder, "DBUS_SYSTEM_BUS_ADDRESS=" + SystemBus, "dotnet", Path.Combine(AppContext.BaseDirectory, "marcel.dll"), .. arguments]);
 
     /// <summary>Starts the real <c>marcel</c> inside the host on a pseudo-terminal (util-linux <c>script</c>): stdin, stdout and stderr a tty.</summary>
-    public PeerProcess MarcelOnTerminal(params string[] arguments)
+    public PeerProcess MarcelOnTerminal(params string[] arguments) => MarcelOnTerminalWithConfig(null, arguments);
+
+    /// <summary>
+    /// <see cref="MarcelOnTerminal"/> with <c>XDG_CONFIG_HOME</c> set to <paramref name="configFolder"/> when given (where
+    /// <c>connect</c> remembers the fingerprints confirmed), so a test never writes to the machine's own config folder.
+    /// </summary>
+    public PeerProcess MarcelOnTerminalWithConfig(string? configFolder, params string[] arguments)
     {
         string script = ExternalProgram.Require("script");
-        string command = string.Join(' ', new[] { "env", "DBUS_SYSTEM_BUS_ADDRESS=" + SystemBus, "dotnet", Path.Combine(AppContext.BaseDirectory, "marcel.dll") }
+        string[] environment = configFolder is null ? ["env"] : ["env", "XDG_CONFIG_HOME=" + configFolder];
+        string command = string.Join(' ', environment.Concat(["DBUS_SYSTEM_BUS_ADDRESS=" + SystemBus, "dotnet", Path.Combine(AppContext.BaseDirectory, "marcel.dll")])
             .Concat(arguments).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
         return Start(script, "-qfec", command, "/dev/null");
     }

@@ -12,7 +12,7 @@ namespace Marcel.Cli.Commands;
 
 /// <summary>
 /// <c>marcel connect</c> without an address (browse the LAN) or with an announced instance's name: picks the server,
-/// and its announced TLS fingerprint only once the user trusts it.
+/// and its announced TLS fingerprint only once the user trusts it (remembered per instance name in <see cref="KnownServers"/>).
 /// </summary>
 internal static class ConnectDiscovery
 {
@@ -97,15 +97,16 @@ internal static class ConnectDiscovery
         }
     }
 
-    // An instance name has characters no host name has (a space, "@", brackets); a single label that does not resolve may be one too.
+    // An instance name has characters no host name has (a space, "@", brackets), dots or not ("Salle 1.2 @ pc12"); a name a
+    // host could have is a host when it resolves, else it may be an instance (a single label, or "salle1.2").
     private static async Task<bool> IsInstanceNameAsync(string host, CancellationToken cancellationToken)
     {
-        if (IPAddress.TryParse(host, out _) || host.Contains('.', StringComparison.Ordinal) || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        if (IPAddress.TryParse(host, out _) || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        if (!host.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        if (!host.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
             return true;
         }
@@ -174,7 +175,8 @@ internal static class ConnectDiscovery
         return null;
     }
 
-    // mDNS is not authenticated: the announced fingerprint is pinned only with --trust-announced or the user's yes.
+    // mDNS is not authenticated: the announced fingerprint is pinned only with --trust-announced, or once the user said
+    // yes to it for this instance name (remembered in known_servers, like ssh's known_hosts); a change is shouted.
     private static async Task<TlsClientOptions?> AnnouncedTlsAsync(ParseResult parse, ServiceInstance server, ConsoleTerminal terminal, CancellationToken cancellationToken)
     {
         if (server.Fingerprint is not { } fingerprint)
@@ -183,6 +185,19 @@ internal static class ConnectDiscovery
         }
 
         var pinned = new TlsClientOptions { PinnedFingerprint = CertificateFingerprint.Parse(fingerprint) };
+        KnownServers known = KnownServers.ForThisUser();
+        string? confirmed = known.Find(server.Name);
+        if (confirmed is not null && SameFingerprint(confirmed, fingerprint))
+        {
+            terminal.WriteLine(string.Format(CultureInfo.CurrentCulture, DiscoveryStrings.FingerprintKnown, server.Name, known.FilePath));
+            return pinned;
+        }
+
+        if (confirmed is not null)
+        {
+            terminal.WriteError(string.Format(CultureInfo.CurrentCulture, DiscoveryStrings.FingerprintChanged, server.Name, fingerprint, confirmed, known.FilePath));
+        }
+
         if (parse.GetValue(TrustAnnounced))
         {
             return pinned;
@@ -196,12 +211,17 @@ internal static class ConnectDiscovery
 
         terminal.Ask(string.Format(CultureInfo.CurrentCulture, DiscoveryStrings.TrustAnnouncedAsk, server.Name, fingerprint));
         string answer = (await terminal.ReadLineAsync(cancellationToken) ?? string.Empty).Trim();
-        if (DiscoveryStrings.YesAnswers.Split(',').Contains(answer, StringComparer.OrdinalIgnoreCase))
+        if (!DiscoveryStrings.YesAnswers.Split(',').Contains(answer, StringComparer.OrdinalIgnoreCase))
         {
-            return pinned;
+            terminal.WriteError(DiscoveryStrings.TrustAnnouncedRefused);
+            return null;
         }
 
-        terminal.WriteError(DiscoveryStrings.TrustAnnouncedRefused);
-        return null;
+        terminal.WriteLine(string.Format(
+            CultureInfo.CurrentCulture, known.Remember(server.Name, fingerprint) ? DiscoveryStrings.FingerprintRemembered : DiscoveryStrings.FingerprintNotRemembered, known.FilePath, server.Name));
+        return pinned;
     }
+
+    private static bool SameFingerprint(string a, string b) =>
+        CertificateFingerprint.Parse(a) is { } x && CertificateFingerprint.Parse(b) is { } y && x.AsSpan().SequenceEqual(y);
 }

@@ -23,4 +23,13 @@ internal static partial class DiscoveryLog
 
     [LoggerMessage(705, LogLevel.Error, "mDNS receive loop failed; discovery stops, the server goes on")]
     public static partial void ReceiveFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(706, LogLevel.Error, "An mDNS packet of {Bytes} bytes from {From} could not be handled; it is dropped and discovery goes on")]
+    public static partial void PacketFailed(ILogger logger, int bytes, IPEndPoint from, Exception error);
+
+    [LoggerMessage(707, LogLevel.Debug, "Ignored an mDNS response from {From}: not from port 5353 (RFC 6762 §6)")]
+    public static partial void WrongPort(ILogger logger, IPEndPoint from);
+
+    [LoggerMessage(708, LogLevel.Warning, "{Conflicts} name conflicts within ten seconds: waiting five seconds before probing '{Name}' (RFC 6762 §8.1)")]
+    public static partial void ProbesRateLimited(ILogger logger, int conflicts, string name);
 }

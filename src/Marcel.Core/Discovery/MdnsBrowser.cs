@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
 namespace Marcel.Core.Discovery;
@@ -68,37 +67,17 @@ public sealed class MdnsBrowser : IServiceBrowser
         _changed.Dispose();
     }
 
-    private async Task ReceiveLoopAsync()
+    // Responses only (queries carry nothing to believe), and only from port 5353 (MdnsReceiveLoop).
+    private Task ReceiveLoopAsync() => MdnsReceiveLoop.RunAsync(_socket, OnMessageAsync, _logger, _stop.Token);
+
+    private Task OnMessageAsync(DnsMessage message, IPEndPoint from, MdnsInterface via)
     {
-        try
+        if (message.IsResponse)
         {
-            while (!_stop.IsCancellationRequested)
-            {
-                (ReadOnlyMemory<byte> bytes, IPEndPoint from, MdnsInterface _) = await _socket.ReceiveAsync(_stop.Token);
-                if (from.Port != MdnsSocket.Port)
-                {
-                    continue;
-                }
+            Update(cache => cache.Observe(message));
+        }
 
-                if (!DnsCodec.TryRead(bytes.Span, out DnsMessage message))
-                {
-                    DiscoveryLog.Malformed(_logger, bytes.Length, from);
-                    continue;
-                }
-
-                if (message.IsResponse)
-                {
-                    Update(cache => cache.Observe(message));
-                }
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || _stop.IsCancellationRequested)
-        {
-        }
-        catch (SocketException e)
-        {
-            DiscoveryLog.ReceiveFailed(_logger, e);
-        }
+        return Task.CompletedTask;
     }
 
     private async Task QueryLoopAsync()

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace Marcel.Core.Discovery;
 
@@ -8,30 +7,7 @@ public sealed partial class MdnsResponder
 {
     private static readonly TimeSpan ProbeAnswerInterval = TimeSpan.FromMilliseconds(250);
 
-    private async Task ReceiveLoopAsync()
-    {
-        try
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                (ReadOnlyMemory<byte> bytes, IPEndPoint from, MdnsInterface via) = await _socket.ReceiveAsync(_stop.Token);
-                if (!DnsCodec.TryRead(bytes.Span, out DnsMessage message))
-                {
-                    DiscoveryLog.Malformed(_logger, bytes.Length, from);
-                    continue;
-                }
-
-                await OnMessageAsync(message, from, via);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || _stop.IsCancellationRequested)
-        {
-        }
-        catch (SocketException e)
-        {
-            DiscoveryLog.ReceiveFailed(_logger, e);
-        }
-    }
+    private Task ReceiveLoopAsync() => MdnsReceiveLoop.RunAsync(_socket, OnMessageAsync, _logger, _stop.Token);
 
     private async Task OnMessageAsync(DnsMessage message, IPEndPoint from, MdnsInterface via)
     {
@@ -40,6 +16,7 @@ public sealed partial class MdnsResponder
         if (message.IsResponse)
         {
             // RFC 6762 §9: a record of our unique name with other data is a conflict; identical data (our own echo, or a proxy) is not.
+            // Only responses from port 5353 and from an address of the link get here (§6, §11: MdnsReceiveLoop, MdnsSocket).
             if (message.Answers.Concat(message.Additionals).Any(r => r.Ttl > 0 && r.Type is DnsRecordType.Srv or DnsRecordType.Txt
                     && DnsNames.Same(r.Name, full) && !mine.Any(m => m.SameAs(r))))
             {
@@ -95,6 +72,7 @@ public sealed partial class MdnsResponder
             _candidate = next = MarcelService.NumberedName(_announcement.InstanceName, _attempt);
             wasAnnounced = _announced;
             _announced = false;
+            _probeLimit.Conflict(_time.GetUtcNow());
             TaskCompletionSource<bool> signalled = _conflict;
             _conflict = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             signalled.TrySetResult(true);

@@ -5,7 +5,7 @@ namespace Marcel.Core.Discovery;
 
 /// <summary>
 /// The built-in DNS-SD responder (RFC 6762, RFC 6763) for one service instance: probes for the name and renames it
-/// on a conflict (<c>Name (2)</c>, §9), announces twice, answers queries (multicast at most once a second per
+/// on a conflict (<c>Name (2)</c>, §9; after fifteen conflicts in ten seconds, five seconds before each probe, §8.1), announces twice, answers queries (multicast at most once a second per
 /// interface and question, §6; legacy unicast queries by unicast, §6.7), defends the name after that, and sends a
 /// goodbye (TTL 0, §10.1) when disposed. Hostile packets are dropped without effect.
 /// </summary>
@@ -21,6 +21,7 @@ public sealed partial class MdnsResponder : IAnnouncement
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<(int, string, DnsRecordType), DateTimeOffset> _lastMulticast = [];
     private readonly Lock _gate = new();
+    private readonly ProbeRateLimit _probeLimit = new();
     private Task _receiving = Task.CompletedTask;
     private string _candidate;
     private int _attempt = 1;
@@ -112,6 +113,7 @@ public sealed partial class MdnsResponder : IAnnouncement
         await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250)), _time, token);
         while (true)
         {
+            await RateLimitAsync(token);
             Task<bool> conflict;
             lock (_gate) conflict = _conflict.Task;
             bool clear = true;
@@ -143,6 +145,18 @@ public sealed partial class MdnsResponder : IAnnouncement
         }
 
         await AnnounceAsync(token);
+    }
+
+    // RFC 6762 §8.1: after fifteen conflicts within ten seconds, five seconds before each further probe.
+    private async Task RateLimitAsync(CancellationToken token)
+    {
+        TimeSpan pause;
+        lock (_gate) pause = _probeLimit.PauseBeforeProbe(_time.GetUtcNow());
+        if (pause > TimeSpan.Zero)
+        {
+            DiscoveryLog.ProbesRateLimited(_logger, ProbeRateLimit.MaxConflicts, InstanceName);
+            await Task.Delay(pause, _time, token);
+        }
     }
 
     private async Task AnnounceAsync(CancellationToken token)

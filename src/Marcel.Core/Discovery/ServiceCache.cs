@@ -6,8 +6,9 @@ namespace Marcel.Core.Discovery;
 /// What a querier has heard about one service type (RFC 6762 §10): PTR, SRV, TXT and the addresses of each
 /// instance, each until its TTL runs out or a goodbye (TTL 0) arrives. Pure: messages in, instances out, the clock
 /// given. Only instances named by a PTR record of the browsed type exist here, so an answer for another service,
-/// however crafted, never becomes something to connect to. Bounded: beyond <see cref="MaxInstances"/> new names are
-/// ignored, and each instance keeps at most <see cref="MaxAddresses"/> addresses.
+/// however crafted, never becomes something to connect to. Bounded: at <see cref="MaxInstances"/> a new name takes the
+/// place of the oldest incomplete one (no SRV or no address yet: a flood of bare PTRs never locks a real server out),
+/// and is ignored when every one held is complete; each instance keeps at most <see cref="MaxAddresses"/> addresses.
 /// </summary>
 public sealed class ServiceCache
 {
@@ -21,6 +22,7 @@ public sealed class ServiceCache
     private readonly string _typeName;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private long _added;
 
     /// <summary>A cache for <paramref name="serviceType"/> (e.g. <c>_marcel._tcp</c>) on the clock <paramref name="time"/>.</summary>
     public ServiceCache(string serviceType, TimeProvider time)
@@ -147,17 +149,34 @@ public sealed class ServiceCache
 
         if (!_entries.TryGetValue(target, out Entry? entry))
         {
-            if (_entries.Count >= MaxInstances)
+            if (_entries.Count >= MaxInstances && !EvictIncomplete(now))
             {
                 return;
             }
 
-            _entries[target] = entry = new Entry();
+            _entries[target] = entry = new Entry { Order = _added++ };
         }
 
         entry.PointerExpires = now + TimeSpan.FromSeconds(ttl);
         entry.Ttl = TimeSpan.FromSeconds(ttl);
         entry.RefreshAt = now + (entry.Ttl * 0.8);
+    }
+
+    // The oldest entry nobody could connect to yet makes room; false when every entry is complete.
+    private bool EvictIncomplete(DateTimeOffset now)
+    {
+        string? oldest = null;
+        long order = long.MaxValue;
+        foreach ((string name, Entry entry) in _entries)
+        {
+            if (!entry.IsComplete(now) && entry.Order < order)
+            {
+                oldest = name;
+                order = entry.Order;
+            }
+        }
+
+        return oldest is not null && _entries.Remove(oldest);
     }
 
     private void ObserveInstanceRecord(string name, Entry entry, DnsRecord record, DateTimeOffset now)
@@ -213,6 +232,8 @@ public sealed class ServiceCache
 
     private sealed class Entry
     {
+        public long Order { get; init; }
+
         public DateTimeOffset PointerExpires { get; set; }
 
         public TimeSpan Ttl { get; set; }
@@ -228,6 +249,8 @@ public sealed class ServiceCache
         public DateTimeOffset TxtExpires { get; set; }
 
         public Dictionary<IPAddress, DateTimeOffset> Addresses { get; } = [];
+
+        public bool IsComplete(DateTimeOffset now) => Srv is not null && SrvExpires > now && Addresses.Values.Any(e => e > now);
 
         public DateTimeOffset EarliestExpiry()
         {

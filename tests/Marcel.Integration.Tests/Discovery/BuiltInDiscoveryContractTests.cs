@@ -9,5 +9,7 @@ public sealed class BuiltInDiscoveryContractTests : DiscoveryContractTests
 
     protected override string Via => "Marcel's own mDNS";
 
+    protected override IReadOnlyList<string> KilledServerOptions => ["--announce-ttl", "2"];
+
     private protected override Task<LanHost> PrepareAsync(LanHost host) => Task.FromResult(host);
 }

@@ -5,7 +5,7 @@ namespace Marcel.Tests.Discovery;
 /// <summary>
 /// <c>marcel connect</c> with no address in a real pseudo-terminal (util-linux <c>script</c>), on a LAN of namespaces:
 /// the questions a pipe never gets ("Which one?" among several servers, "Trust it?" before pinning an announced
-/// fingerprint) and their answers.
+/// fingerprint, remembered once confirmed) and their answers. The client's config folder is the test's own.
 /// </summary>
 public class ConnectPromptTests
 {
@@ -58,7 +58,7 @@ public class ConnectPromptTests
         using LocalLan lan = LocalLan.Create();
         (PeerProcess server, string fingerprint) = await ServeTlsAsync(lan.AddHost());
         await using (server)
-        await using (PeerProcess terminal = lan.AddHost().MarcelOnTerminal("connect"))
+        await using (PeerProcess terminal = lan.AddHost().MarcelOnTerminalWithConfig(TlsPeers.NewConfigFolder(), "connect"))
         {
             await terminal.WaitForOutputAsync($"announces TLS with the certificate SHA-256 {fingerprint}. mDNS is not authenticated: check it with the server's operator. Trust it? [y/N] ");
             await terminal.WriteAsync(answer + "\r");
@@ -82,11 +82,50 @@ public class ConnectPromptTests
         using LocalLan lan = LocalLan.Create();
         (PeerProcess server, _) = await ServeTlsAsync(lan.AddHost());
         await using (server)
-        await using (PeerProcess terminal = lan.AddHost().MarcelOnTerminal("connect", "--trust-announced"))
+        await using (PeerProcess terminal = lan.AddHost().MarcelOnTerminalWithConfig(TlsPeers.NewConfigFolder(), "connect", "--trust-announced"))
         {
             await terminal.WaitForOutputAsync("Connection established with the server.");
             await terminal.WaitForOutputAsync("Welcome");
             Assert.DoesNotContain("Trust it?", terminal.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_fingerprint_confirmed_once_is_remembered_and_a_changed_one_is_shouted_and_asked_about_again()
+    {
+        using LocalLan lan = LocalLan.Create();
+        LanHost serverHost = lan.AddHost();
+        LanHost clientHost = lan.AddHost();
+        string clientConfig = TlsPeers.NewConfigFolder();
+        (PeerProcess server, string fingerprint) = await ServeTlsAsync(serverHost);
+        string name = Announced.NameIn(server.Output);
+        await using (server)
+        {
+            await using (PeerProcess terminal = clientHost.MarcelOnTerminalWithConfig(clientConfig, "connect"))
+            {
+                await terminal.WaitForOutputAsync("Trust it? [y/N] ");
+                await terminal.WriteAsync("y\r");
+                await terminal.WaitForOutputAsync($"Remembered in {clientConfig}/marcel/known_servers: \"{name}\" will not be asked about again");
+                await terminal.WaitForOutputAsync("Welcome");
+            }
+
+            // Confirmed once: the next connect pins it without a question, even in a pipe (no --trust-announced).
+            await using PeerProcess again = clientHost.MarcelWithConfig(clientConfig, "connect");
+            await again.WaitForOutputAsync($"\"{name}\" announces the certificate you confirmed before");
+            await again.WaitForOutputAsync("Welcome");
+        }
+
+        // The same name with another certificate (another server, its own config folder): a loud warning, asked again.
+        (PeerProcess other, string otherFingerprint) = await ServeTlsAsync(serverHost);
+        await using (other)
+        await using (PeerProcess terminal = clientHost.MarcelOnTerminalWithConfig(clientConfig, "connect"))
+        {
+            Assert.Equal(name, Announced.NameIn(other.Output));
+            await terminal.WaitForOutputAsync($"WARNING: \"{name}\" now announces the certificate SHA-256 {otherFingerprint}, not the one you confirmed before ({fingerprint},");
+            await terminal.WaitForOutputAsync("Trust it? [y/N] ");
+            await terminal.WriteAsync("\r");
+            Assert.Equal(5, await terminal.WaitForExitAsync());
+            Assert.DoesNotContain("joined", other.Output, StringComparison.Ordinal);
         }
     }
 

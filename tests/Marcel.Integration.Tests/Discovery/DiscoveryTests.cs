@@ -8,8 +8,6 @@ namespace Marcel.Tests.Discovery;
 /// </summary>
 public class DiscoveryTests
 {
-    private const string Greeting = "You are connected to the Marcel server. Send your messages.";
-
     [Fact]
     public async Task A_server_announced_on_one_host_is_listed_by_browse_on_another()
     {
@@ -21,48 +19,6 @@ public class DiscoveryTests
         {
             Assert.StartsWith("Marcel @ ", name, StringComparison.Ordinal);
             Assert.Equal([(name, "dialogue", serverHost.Address.ToString(), port)], await Announced.BrowseAsync(browserHost));
-        }
-    }
-
-    [Fact]
-    public async Task Connect_with_no_address_finds_the_only_server_and_holds_a_whole_dialogue()
-    {
-        using LocalLan lan = LocalLan.Create();
-        LanHost serverHost = lan.AddHost();
-        LanHost clientHost = lan.AddHost();
-        (PeerProcess server, string name, int port) = await Announced.ServeAsync(serverHost, "--keep-open");
-        await using (server)
-        await using (PeerProcess client = clientHost.Marcel("connect"))
-        {
-            await client.WaitForOutputAsync($"Found \"{name}\" (dialogue) at {serverHost.Address}:{port}: connecting.");
-            await client.WaitForOutputAsync("S> " + Greeting);
-            await client.WriteLineAsync("Salut Marcel");
-            await server.WaitForOutputAsync("C> Salut Marcel");
-            await server.WriteLineAsync("Bonjour ! Ici Marcel.");
-            await client.WaitForOutputAsync("S> Bonjour ! Ici Marcel.");
-            await client.WriteLineAsync("fin");
-            Assert.Equal(0, await client.WaitForExitAsync());
-            Assert.Contains("S> Goodbye!", client.Output, StringComparison.Ordinal);
-        }
-    }
-
-    [Fact]
-    public async Task A_chat_room_announced_is_joined_by_connect_with_no_address_and_its_line_reaches_the_room()
-    {
-        ExternalProgram.Require("nc");
-        using LocalLan lan = LocalLan.Create();
-        LanHost serverHost = lan.AddHost();
-        LanHost clientHost = lan.AddHost();
-        (PeerProcess server, string name, int port) = await Announced.ServeAsync(serverHost, "--chat");
-        await using (server)
-        await using (PeerProcess witness = serverHost.Start("nc", "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-        {
-            await witness.WaitForOutputAsync("Nobody else is here yet.");
-            await using PeerProcess client = clientHost.Marcel("connect");
-            await client.WaitForOutputAsync($"Found \"{name}\" (chat)");
-            await witness.WaitForOutputAsync("joined");
-            await client.WriteLineAsync("bonjour la salle");
-            await witness.WaitForOutputAsync("> bonjour la salle\n");
         }
     }
 
@@ -181,15 +137,91 @@ public class DiscoveryTests
         string fingerprint = TlsPeers.FingerprintIn(output);
 
         // In a pipe, unconfirmed: refused with the fingerprint and the way to trust it, and nothing sent.
-        await using (PeerProcess refused = clientHost.Marcel("connect"))
+        await using (PeerProcess refused = clientHost.MarcelWithConfig(TlsPeers.NewConfigFolder(), "connect"))
         {
             Assert.Equal(5, await refused.WaitForExitAsync());
             Assert.Contains($"announces TLS with the certificate SHA-256 {fingerprint}. mDNS is not authenticated", refused.Error, StringComparison.Ordinal);
             Assert.Contains("--trust-announced", refused.Error, StringComparison.Ordinal);
         }
 
-        await using PeerProcess trusted = clientHost.Marcel("connect", "--trust-announced");
+        await using PeerProcess trusted = clientHost.MarcelWithConfig(TlsPeers.NewConfigFolder(), "connect", "--trust-announced");
         await trusted.WaitForOutputAsync("Connection established with the server.");
         await trusted.WaitForOutputAsync("Welcome");
     }
+
+    [Fact]
+    public async Task Connect_NAME_reaches_a_server_whose_name_has_a_dot_by_its_full_name_and_by_its_name_part_alone()
+    {
+        using LocalLan lan = LocalLan.Create();
+        LanHost serverHost = lan.AddHost();
+        LanHost clientHost = lan.AddHost();
+        (PeerProcess server, string name, int port) = await Announced.ServeAsync(serverHost, "--keep-open", "--name", "Salle 1.2");
+        await using (server)
+        {
+            Assert.StartsWith("Salle 1.2 @ ", name, StringComparison.Ordinal);
+            foreach (string asked in new[] { name, "Salle 1.2" })
+            {
+                await using PeerProcess client = clientHost.Marcel("connect", asked);
+                await client.WaitForOutputAsync($"Found \"{name}\" (dialogue) at {serverHost.Address}:{port}: connecting.");
+                await client.WaitForOutputAsync("S> You are connected to the Salle 1.2 server.");
+                await client.WriteLineAsync("fin");
+                Assert.Equal(0, await client.WaitForExitAsync());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Browse_prints_a_table_with_a_line_per_server_in_aligned_columns()
+    {
+        using LocalLan lan = LocalLan.Create();
+        LanHost dialogueHost = lan.AddHost();
+        LanHost chatHost = lan.AddHost();
+        (PeerProcess dialogue, string dialogueName, int dialoguePort) = await Announced.ServeAsync(dialogueHost, "--keep-open", "--name", "Dialogue");
+        await using (dialogue)
+        await using (PeerProcess chat = chatHost.Marcel("serve", "--chat", "--udp", "--host", "*", "--port", "0", "--announce", "--name", "Room"))
+        {
+            // The datagram room is announced as _marcel._udp, listed with the mode "chat udp".
+            string chatName = Announced.NameIn(await chat.WaitForOutputAsync("Announced on the local network as \""));
+            Assert.Contains("_marcel._udp", chat.Output, StringComparison.Ordinal);
+            await using PeerProcess browse = lan.AddHost().Marcel("browse", "--wait", "2");
+            Assert.Equal(0, await browse.WaitForExitAsync());
+            string[] lines = browse.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(3, lines.Length);
+            Assert.Equal(["NAME", "MODE", "ADDRESS", "TLS"], Cells(lines[0]));
+            Assert.Equal([dialogueName, "dialogue", $"{dialogueHost.Address}:{dialoguePort}", "no"], Cells(lines[1]));
+            string[] room = Cells(lines[2]);
+            Assert.Equal([chatName, "chat udp"], room[..2]);
+            Assert.StartsWith($"{chatHost.Address}:", room[2], StringComparison.Ordinal);
+            Assert.Equal("no", room[3]);
+            foreach (string column in new[] { "MODE", "ADDRESS", "TLS" })
+            {
+                int at = lines[0].IndexOf(column, StringComparison.Ordinal);
+                Assert.All(lines[1..], l => Assert.NotEqual(' ', l[at]));
+                Assert.All(lines[1..], l => Assert.Equal("  ", l[(at - 2)..at]));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Two_announcers_on_one_machine_share_port_5353_and_are_both_listed()
+    {
+        using LocalLan lan = LocalLan.Create();
+        LanHost machine = lan.AddHost();
+        (PeerProcess first, string firstName, int firstPort) = await Announced.ServeAsync(machine, "--keep-open", "--name", "Twin");
+        await using (first)
+        {
+            // The same name from the same machine: the second meets the first's defence through the looped-back multicast.
+            (PeerProcess second, string secondName, int secondPort) = await Announced.ServeAsync(machine, "--keep-open", "--name", "Twin");
+            await using (second)
+            {
+                Assert.Equal(firstName + " (2)", secondName);
+                var expected = new (string Name, string? Mode, string Address, int Port)[] { (firstName, "dialogue", machine.Address.ToString(), firstPort), (secondName, "dialogue", machine.Address.ToString(), secondPort) };
+                Assert.Equal(expected, await Announced.BrowseAsync(lan.AddHost()));
+                Assert.Equal(expected, await Announced.BrowseAsync(machine)); // and a browser on that machine too
+            }
+        }
+    }
+
+    // The cells of a table line: separated by two spaces or more.
+    private static string[] Cells(string line) => System.Text.RegularExpressions.Regex.Split(line.TrimEnd(), " {2,}");
 }

@@ -107,6 +107,49 @@ public class ServiceCacheTests
     }
 
     [Fact]
+    public void A_flood_of_pointers_to_nothing_never_locks_a_real_server_out()
+    {
+        ServiceCache cache = CacheWith();
+        for (int i = 0; i < 5000; i++)
+        {
+            cache.Observe(new DnsMessage
+            {
+                IsResponse = true,
+                Answers = [DnsRecord.ServicePointer(MarcelService.TypeName(Type), MarcelService.FullName($"ghost {i}", Type), 120)],
+            });
+        }
+
+        cache.Observe(Announcement("Marcel @ pc", 50000, "10.0.0.7", 120));
+        Assert.Equal("Marcel @ pc", Assert.Single(cache.Instances()).Name);
+
+        // The flood goes on: the complete instance is never the one that makes room.
+        for (int i = 5000; i < 6000; i++)
+        {
+            cache.Observe(new DnsMessage
+            {
+                IsResponse = true,
+                Answers = [DnsRecord.ServicePointer(MarcelService.TypeName(Type), MarcelService.FullName($"ghost {i}", Type), 120)],
+            });
+        }
+
+        Assert.Equal("Marcel @ pc", Assert.Single(cache.Instances()).Name);
+    }
+
+    [Fact]
+    public void When_every_instance_held_is_complete_a_new_name_is_ignored()
+    {
+        ServiceCache cache = CacheWith();
+        for (int i = 0; i < ServiceCache.MaxInstances; i++)
+        {
+            cache.Observe(Announcement($"real {i}", 1000 + i, "10.0.0.8", 120));
+        }
+
+        cache.Observe(Announcement("late", 999, "10.0.0.9", 120));
+        Assert.Equal(ServiceCache.MaxInstances, cache.Instances().Count);
+        Assert.DoesNotContain(cache.Instances(), i => i.Name == "late");
+    }
+
+    [Fact]
     public void Two_hosts_of_one_name_keep_their_own_addresses()
     {
         // Two network namespaces of one machine announce the same host name with their own addresses.
