@@ -40,9 +40,7 @@ public sealed class RedisRoomCliTests
     {
         await using RedisNodes room = await RedisNodes.StartAsync();
         (LineClient one, string first) = await room.JoinAsync(0);
-        await using LineClient oneClient = one;
         (LineClient two, string second) = await room.JoinAsync(1);
-        await using LineClient twoClient = two;
 
         Assert.NotEqual(first, second);
         await one.ReadJoinedAsync(second);
@@ -139,11 +137,8 @@ public sealed class RedisRoomCliTests
         TimeSpan margin = TimeSpan.FromSeconds(5);
         await using RedisNodes room = await RedisNodes.StartAsync(servers: 3);
         (LineClient one, string first) = await room.JoinAsync(0);
-        await using LineClient oneClient = one;
         (LineClient two, string second) = await room.JoinAsync(1);
-        await using LineClient twoClient = two;
         (LineClient three, string third) = await room.JoinAsync(2);
-        await using LineClient threeClient = three;
 
         await two.SendLineAsync("/nick Bob");
         await one.ReadUntilAsync($"* {second} is now known as Bob.");
@@ -180,11 +175,8 @@ public sealed class RedisRoomCliTests
     {
         await using RedisNodes room = await RedisNodes.StartAsync();
         (LineClient one, string first) = await room.JoinAsync(0);
-        await using LineClient oneClient = one;
         (LineClient local, _) = await room.JoinAsync(0);
-        await using LineClient localClient = local;
         (LineClient two, string second) = await room.JoinAsync(1);
-        await using LineClient twoClient = two;
 
         await one.ReadJoinedAsync(second);
         await SplitAsync(room, one, two);
@@ -210,9 +202,7 @@ public sealed class RedisRoomCliTests
     {
         await using RedisNodes room = await RedisNodes.StartAsync();
         (LineClient one, string first) = await room.JoinAsync(0);
-        await using LineClient oneClient = one;
         (LineClient two, string second) = await room.JoinAsync(1);
-        await using LineClient twoClient = two;
         await one.ReadJoinedAsync(second);
 
         await SplitAsync(room, one, two);
@@ -248,7 +238,6 @@ public sealed class RedisRoomCliTests
 
         await room.AddAsync("alpha", "--start-split");
         (LineClient one, _) = await room.JoinAsync(0);
-        await using LineClient oneClient = one;
         await room.Redis.RestartAsync();
         await one.ReadUntilAsync(Whole);
     }
@@ -324,11 +313,8 @@ public sealed class RedisRoomCliTests
     {
         await using RedisNodes room = await RedisNodes.StartAsync();
         (LineClient one, string first) = await room.JoinAsync(0);
-        await using LineClient oneClient = one;
         (LineClient local, _) = await room.JoinAsync(0);
-        await using LineClient localClient = local;
         (LineClient two, string second) = await room.JoinAsync(1);
-        await using LineClient twoClient = two;
         await one.ReadJoinedAsync(second);
         int[] errorsBefore = [room[0].Error.Length, room[1].Error.Length];
 
@@ -377,30 +363,23 @@ public sealed class RedisRoomCliTests
 
         // Three talkers, one per server, and two more listeners (on alpha and beta): five members, three servers.
         var members = new List<(LineClient Client, string Name)>();
-        try
+        for (int i = 0; i < 5; i++) members.Add(await room.JoinAsync(i % 3));
+        int lines = 0;
+        for (int round = 0; round < 3; round++)
         {
-            for (int i = 0; i < 5; i++) members.Add(await room.JoinAsync(i % 3));
-            int lines = 0;
-            for (int round = 0; round < 3; round++)
+            for (int talker = 0; talker < 3; talker++)
             {
-                for (int talker = 0; talker < 3; talker++)
-                {
-                    // One line at a time, heard by everyone before the next: each read the server makes brings one line.
-                    string text = $"line {round} from {members[talker].Name}";
-                    await members[talker].Client.SendLineAsync(text);
-                    lines++;
-                    await Task.WhenAll(members.Where((_, index) => index != talker).Select(listener => listener.Client.ReadUntilAsync($"<{members[talker].Name}> {text}")));
-                }
+                // One line at a time, heard by everyone before the next: each read the server makes brings one line.
+                string text = $"line {round} from {members[talker].Name}";
+                await members[talker].Client.SendLineAsync(text);
+                lines++;
+                await Task.WhenAll(members.Where((_, index) => index != talker).Select(listener => listener.Client.ReadUntilAsync($"<{members[talker].Name}> {text}")));
             }
+        }
 
-            // Every server said a line after its members joined, and Redis keeps each connection's order: all counted.
-            long published = await PublishCallsAsync(admin) - before;
-            Assert.Equal(members.Count + lines, published); // One per join, one per line; never one per recipient.
-        }
-        finally
-        {
-            foreach ((LineClient client, _) in members) await client.DisposeAsync();
-        }
+        // Every server said a line after its members joined, and Redis keeps each connection's order: all counted.
+        long published = await PublishCallsAsync(admin) - before;
+        Assert.Equal(members.Count + lines, published); // One per join, one per line; never one per recipient.
     }
 
     [Fact]
@@ -408,9 +387,7 @@ public sealed class RedisRoomCliTests
     {
         await using RedisNodes room = await RedisNodes.StartAsync();
         (LineClient one, string first) = await room.JoinAsync(0);
-        await using LineClient oneClient = one;
         (LineClient two, string second) = await room.JoinAsync(1);
-        await using LineClient twoClient = two;
         await one.ReadJoinedAsync(second);
 
         // What Redis does to a subscriber past client-output-buffer-limit pubsub: it closes that connection.
@@ -435,7 +412,6 @@ public sealed class RedisRoomCliTests
     {
         await using RedisNodes room = await RedisNodes.StartAsync(servers: 1);
         (LineClient one, string first) = await room.JoinAsync(0);
-        await using LineClient oneClient = one;
 
         await one.SendLineAsync("/who");
         await one.ReadUntilAsync("1 in the room:");
