@@ -35,9 +35,9 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly SplitNotice _splitNotice;
     private IRoomEventSink? _sink;
     private Task _heartbeats = Task.CompletedTask;
-    private readonly SplitNotice _splitNotice;
     private bool _subscribed;
     private bool _reloadNext;
 
