@@ -171,6 +171,24 @@ public sealed class RedisRoomCliTests
     }
 
     [Fact]
+    public async Task A_server_restarted_at_once_after_SIGKILL_tells_the_room_its_old_members_left()
+    {
+        await using RedisNodes room = await RedisNodes.StartAsync();
+        (LineClient one, _) = await room.JoinAsync(0);
+        (LineClient two, string second) = await room.JoinAsync(1);
+        await two.SendLineAsync("/nick Bob");
+        await one.ReadUntilAsync($"* {second} is now known as Bob.");
+
+        // The new beta takes its name over as soon as the old one's presence expires, often before alpha's heartbeat
+        // would reap it: then only the new beta knows who the old one left behind, and it must tell the whole room.
+        room[1].Signal(9);
+        await room.AddAsync("beta");
+        await one.ReadUntilAsync("* Bob left.");
+        await one.SendLineAsync("/who");
+        Assert.Equal("1 in the room:", await one.ReadUntilAsync(" in the room:"));
+    }
+
+    [Fact]
     public async Task Redis_going_away_splits_the_room_each_server_keeps_talking_and_the_room_is_whole_once_it_is_back()
     {
         await using RedisNodes room = await RedisNodes.StartAsync();
