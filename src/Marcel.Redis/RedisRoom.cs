@@ -36,6 +36,7 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly SplitNotice _splitNotice;
+    private readonly SubscriptionDrops _drops = new();
     private IRoomEventSink? _sink;
     private Task _heartbeats = Task.CompletedTask;
     private bool _subscribed;
@@ -233,6 +234,7 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
+        _drops.Failed(e.ConnectionType);
         // The client raises this for each connection and each failed reconnection attempt: logged once per split.
         if (_splitNotice.Enter())
         {
@@ -247,7 +249,7 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
         RedisLog.Restored(_logger, e.ConnectionType);
-        if (e.ConnectionType == ConnectionType.Subscription)
+        if (_drops.Restored(e.ConnectionType))
         {
             // Redis may drop a slow subscriber (client-output-buffer-limit pubsub): say it where the operator looks.
             RedisLog.Resubscribed(_logger);
