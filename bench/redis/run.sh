@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Room across servers: one marcel against three marcels sharing one redis-server, same generator, same load, one run.
-# Usage: bench/redis/run.sh     (the issue's size by default: CLIENTS=9000 SENDERS=10, paced at RATE=100 lines/s in
+# Usage: bench/redis/run.sh     (the issue's size by default: CLIENTS=9000 SENDERS=10, paced at RATE=20 lines/s in
 #                                total (180,000 deliveries/s: what this 2-core machine holds without queueing; 100
 #                                lines/s saturated it), SECONDS_PER=10; the generator holds 9,000 descriptors)
+# Each server's warnings go to bench/redis/out/NODE.log; the run then counts, per server, the events that make a
+# measurement unclean (a split, lines that never arrived, a failed heartbeat, a dropped subscription) and says so.
 # Then Redis's own round trip (redis-benchmark PING, one connection) and its PUBLISH rate on the same redis-server, as
 # the anchors of the latency target and of how far one Redis goes.
 # Prints a markdown table; raw RESULT lines in bench/redis/out/results.txt.
@@ -73,7 +75,19 @@ bench=$(redis-benchmark -p "$redis_port" -q -n 200000 -c 50 PUBLISH marcel:room:
 cpu_after=$(redis_cpu)
 echo "redis-benchmark PUBLISH (50 connections, 3 subscribers): $bench, Redis CPU $(( (cpu_after - cpu_before) / 200000 )) ns per PUBLISH" | tee -a "$out/results.txt" >&2
 
-python3 - "$out/results.txt" <<'PY'
+# A run during which the room split, lost lines or had a subscription dropped measured something else than the room:
+# the servers' logs (warnings, as sentences; see RedisLog) say so. Counted per server, printed after the table.
+events() { # $1 = log file; prints "splits gaps heartbeat-failures resubscribes"
+  local f=$1
+  printf '%s %s %s %s' "$(grep -c 'the room is split' "$f" || true)" "$(grep -c 'never arrived' "$f" || true)" \
+    "$(grep -c 'Presence heartbeat failed' "$f" || true)" "$(grep -c 'subscribed again' "$f" || true)"
+}
+: > "$out/events.txt"
+for n in single node1 node2 node3; do
+  [ -f "$out/$n.log" ] && echo "$n $(events "$out/$n.log")" >> "$out/events.txt"
+done
+
+python3 - "$out/results.txt" "$out/events.txt" <<'PY'
 import csv, sys
 rows, ping, publish = [], None, None
 for raw in open(sys.argv[1]):
@@ -108,6 +122,15 @@ if ping:
     print(f"| Redis round trip (redis-benchmark PING, 1 connection) | | {ping[0]} | {ping[1]} | | | | | |")
 if publish:
     print(f"| {publish.split(':', 1)[0]} | {publish.split(':', 1)[1].strip()} | | | | | | | |")
+print()
+unclean = []
+for raw in open(sys.argv[2]):
+    node, splits, gaps, beats, resubs = raw.split()
+    # A split is logged once, by its cause: a lost connection ("the room is split") or a failed heartbeat.
+    print(f"Server {node}: {int(splits) + int(beats)} split(s) ({beats} noticed by a failed heartbeat), {gaps} gap(s) (lines that never arrived), {resubs} dropped subscription(s).")
+    if any(int(x) for x in (splits, gaps, beats, resubs)): unclean.append(node)
+print("Clean run: no split, gap, failed heartbeat or dropped subscription." if not unclean else
+      f"NOT a clean measurement: {', '.join(unclean)} logged the events above (see bench/redis/out/NODE.log).")
 if len(rows) == 2 and ping:
     one, many = rows[0][1], rows[1][1]
     cpu_ratio = num(many, 'cpu_ns_per_line') / num(one, 'cpu_ns_per_line')

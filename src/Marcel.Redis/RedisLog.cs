@@ -15,7 +15,9 @@ internal static partial class RedisLog
     [LoggerMessage(402, LogLevel.Debug, "Dropped an event from {Node}: sequence {Sequence} already seen")]
     public static partial void Duplicate(ILogger logger, string node, long sequence);
 
-    [LoggerMessage(403, LogLevel.Information, "{Count} event(s) from {Node} never arrived (a split or a dropped subscription)")]
+    // A warning, so that it shows without --verbose: lines were lost for this server's members (and a benchmark's log
+    // tells a run with losses from a clean one).
+    [LoggerMessage(403, LogLevel.Warning, "{Count} event(s) from {Node} never arrived (a split or a dropped subscription)")]
     public static partial void Gap(ILogger logger, string node, long count);
 
     [LoggerMessage(404, LogLevel.Debug, "Event not published: {Reason}")]
@@ -38,6 +40,9 @@ internal static partial class RedisLog
 
     [LoggerMessage(410, LogLevel.Warning, "Redis dropped this server's subscription (client-output-buffer-limit pubsub?) and it subscribed again; lines published meanwhile did not reach this server")]
     public static partial void Resubscribed(ILogger logger);
+
+    [LoggerMessage(412, LogLevel.Debug, "Redis still away ({Failure}): the room stays split")]
+    public static partial void StillSplit(ILogger logger, string failure);
 
     [LoggerMessage(411, LogLevel.Warning, "Events in bus format {Theirs} arrive on the room's channel and are ignored: this server speaks format {Ours}; run the same marcel version on every server of the room")]
     public static partial void ForeignFormat(ILogger logger, int theirs, int ours);

@@ -9,13 +9,25 @@ public sealed partial class RedisRoom
     public void Publish(RoomEvent roomEvent)
     {
         ArgumentNullException.ThrowIfNull(roomEvent);
-        Observe(roomEvent);
+        _mirror.Observe(roomEvent);
         _sink?.Deliver(roomEvent);
-        if (roomEvent is RoomNotice or PrivateReply || _split)
+        if (roomEvent is RoomNotice or PrivateReply || _splitNotice.IsSplit)
         {
             return; // Worded locally, or the room is split: this server only (at-most-once).
         }
 
+        PublishRemote(roomEvent);
+    }
+
+    /// <summary>
+    /// What this server learned or settled from Redis (members of a dead server gone, a member renamed after a name
+    /// clash): to its room and to the others, like <see cref="Publish"/>, even while the room still counts as split,
+    /// since Redis has just answered (rejoining is done before the room says it is whole).
+    /// </summary>
+    private void Announce(RoomEvent roomEvent)
+    {
+        _mirror.Observe(roomEvent);
+        _sink?.Deliver(roomEvent);
         PublishRemote(roomEvent);
     }
 
@@ -48,12 +60,12 @@ public sealed partial class RedisRoom
             _codec.Forget(left.Member.Id);
         }
 
-        if (roomEvent is MemberJoined joined && Knows(joined.Member))
+        if (roomEvent is MemberJoined joined && _mirror.Knows(joined.Member))
         {
             return; // A server announcing its members again after a split we did not see: nothing new.
         }
 
-        Observe(roomEvent);
+        _mirror.Observe(roomEvent);
         _sink?.Deliver(roomEvent);
     }
 }

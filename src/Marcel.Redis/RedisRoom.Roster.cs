@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Marcel.Core.Chat;
 using Marcel.Core.Chat.Events;
 using Marcel.Core.Chat.Roster;
 using StackExchange.Redis;
@@ -8,59 +9,24 @@ namespace Marcel.Redis;
 
 /// <summary>
 /// The roster side: names are claimed in Redis (NX, expiring, refreshed by the heartbeat), so no two members anywhere
-/// hold one at once; who is in the room is read from a mirror every server keeps from the room's events (and reloads
-/// from Redis when it joins), so <c>/who</c> and a newcomer's welcome cost no round trip.
+/// hold one at once; who is in the room is read from a <see cref="RosterMirror"/> every server keeps from the room's
+/// events (and reloads from Redis when it joins), so <c>/who</c> and a newcomer's welcome cost no round trip. During a
+/// split newcomers are named <c>userN-NODE</c>; a name two servers gave or took during a split is settled when the
+/// room is whole: the server that registers second renames its member to a fresh <c>userN</c> and tells the room.
 /// </summary>
 public sealed partial class RedisRoom
 {
-    private readonly object _mirror = new();
-    private readonly Dictionary<string, MemberIdentity> _byId = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _idByName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly RosterMirror _mirror = new();
+    private readonly string _nameTag;
     private long _lastUser;
 
     /// <inheritdoc />
     public async ValueTask<MemberIdentity> AddAsync(MemberIdentity newcomer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(newcomer);
-        if (!_split)
-        {
-            try
-            {
-                while (true)
-                {
-                    long number = await _presence.NextUserNumberAsync().ConfigureAwait(false);
-                    InterlockedMax(ref _lastUser, number);
-                    MemberIdentity named = newcomer.WithName("user" + number.ToString(CultureInfo.InvariantCulture));
-                    if (await _presence.ClaimAsync(named.Id, named.Name, Json(named)).ConfigureAwait(false))
-                    {
-                        Put(named);
-                        return named;
-                    }
-                }
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                EnterSplit();
-            }
-        }
-
-        // Split: a name free as far as this server knows; checked again when the room is whole.
-        MemberIdentity local;
-        lock (_mirror)
-        {
-            string name;
-            do
-            {
-                name = "user" + (++_lastUser).ToString(CultureInfo.InvariantCulture);
-            }
-            while (_idByName.ContainsKey(name));
-
-            local = newcomer.WithName(name);
-            PutLocked(local);
-        }
-
-        _presence.Remember(local.Id, local.Name, Json(local));
-        return local;
+        return !_splitNotice.IsSplit && await TryClaimUserNameAsync(newcomer).ConfigureAwait(false) is { } named
+            ? named
+            : NameWhileSplit(newcomer);
     }
 
     /// <inheritdoc />
@@ -68,17 +34,14 @@ public sealed partial class RedisRoom
     {
         ArgumentNullException.ThrowIfNull(member);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        lock (_mirror)
+        if (_mirror.HeldByAnother(name, member.Id))
         {
-            if (_idByName.TryGetValue(name, out string? holder) && holder != member.Id)
-            {
-                return null;
-            }
+            return null;
         }
 
         MemberIdentity renamed = member.WithName(name);
         bool remembered = false;
-        if (!_split)
+        if (!_splitNotice.IsSplit)
         {
             try
             {
@@ -95,7 +58,7 @@ public sealed partial class RedisRoom
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
-                EnterSplit();
+                _splitNotice.Enter();
             }
         }
 
@@ -104,7 +67,7 @@ public sealed partial class RedisRoom
             _presence.Remember(renamed.Id, name, Json(renamed));
         }
 
-        Put(renamed);
+        _mirror.Put(renamed);
         return renamed;
     }
 
@@ -112,9 +75,9 @@ public sealed partial class RedisRoom
     public async ValueTask RemoveAsync(MemberIdentity member, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(member);
-        Drop(member.Id);
+        _mirror.Drop(member.Id);
         _presence.Forget(member.Id);
-        if (!_split)
+        if (!_splitNotice.IsSplit)
         {
             try
             {
@@ -123,7 +86,7 @@ public sealed partial class RedisRoom
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 // This node's entries are written afresh when the room is whole again; the name expires meanwhile.
-                EnterSplit();
+                _splitNotice.Enter();
             }
         }
     }
@@ -131,70 +94,14 @@ public sealed partial class RedisRoom
     /// <inheritdoc />
     public ValueTask<MemberIdentity?> FindAsync(string name, CancellationToken cancellationToken = default)
     {
-        lock (_mirror)
-        {
-            return ValueTask.FromResult(_idByName.TryGetValue(name ?? string.Empty, out string? id) ? _byId[id] : null);
-        }
+        return ValueTask.FromResult(_mirror.Find(name ?? string.Empty));
     }
 
     /// <inheritdoc />
     public ValueTask<RosterPage> ListAsync(int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        lock (_mirror)
-        {
-            return ValueTask.FromResult(new RosterPage(_byId.Count, [.. _byId.Values.Take(limit)]));
-        }
-    }
-
-    /// <summary>Keeps the mirror in step with an event this server delivers (its own or another's).</summary>
-    private void Observe(RoomEvent roomEvent)
-    {
-        switch (roomEvent)
-        {
-            case MemberJoined joined:
-                Put(joined.Member);
-                break;
-            case MemberRenamed renamed:
-                Put(renamed.Member);
-                break;
-            case MemberLeft left:
-                Drop(left.Member.Id);
-                break;
-        }
-    }
-
-    /// <summary>Whether the mirror already holds exactly this identity (a server announcing its members again after a split).</summary>
-    private bool Knows(MemberIdentity member)
-    {
-        lock (_mirror) return _byId.TryGetValue(member.Id, out MemberIdentity? known) && known == member;
-    }
-
-    private void Put(MemberIdentity member)
-    {
-        lock (_mirror) PutLocked(member);
-    }
-
-    private void PutLocked(MemberIdentity member)
-    {
-        if (_byId.TryGetValue(member.Id, out MemberIdentity? old) && _idByName.TryGetValue(old.Name, out string? holder) && holder == member.Id)
-        {
-            _idByName.Remove(old.Name);
-        }
-
-        _byId[member.Id] = member;
-        _idByName[member.Name] = member.Id;
-    }
-
-    private void Drop(string id)
-    {
-        lock (_mirror)
-        {
-            if (_byId.Remove(id, out MemberIdentity? old) && _idByName.TryGetValue(old.Name, out string? holder) && holder == id)
-            {
-                _idByName.Remove(old.Name);
-            }
-        }
+        return ValueTask.FromResult(_mirror.List(limit));
     }
 
     /// <summary>
@@ -208,9 +115,7 @@ public sealed partial class RedisRoom
 
         // The others may have reaped this server during the split: announce its members again (a server that still
         // knows them says nothing, see Received).
-        MemberIdentity[] mine;
-        lock (_mirror) mine = [.. _byId.Values.Where(m => m.Node == Node && m.Kind != MemberKinds.Operator)];
-        foreach (MemberIdentity member in mine)
+        foreach (MemberIdentity member in _mirror.Where(m => m.Node == Node && m.Kind != MemberKinds.Operator))
         {
             PublishRemote(new MemberJoined(member));
         }
@@ -240,20 +145,15 @@ public sealed partial class RedisRoom
             }
         }
 
-        List<MemberIdentity> gone;
-        lock (_mirror) gone = [.. _byId.Values.Where(m => m.Node != Node && !there.ContainsKey(m.Id))];
-        foreach (MemberIdentity member in gone)
+        foreach (MemberIdentity member in _mirror.Where(m => m.Node != Node && !there.ContainsKey(m.Id)))
         {
-            Drop(member.Id);
+            _mirror.Drop(member.Id);
             _sink?.Deliver(new MemberLeft(member, Core.Chat.ChatCloseReason.HungUp));
         }
 
-        foreach (MemberIdentity member in there.Values.Where(m => !Knows(m)))
+        foreach (MemberIdentity member in there.Values.Where(m => !_mirror.Knows(m)))
         {
-            RoomEvent news;
-            lock (_mirror) news = _byId.TryGetValue(member.Id, out MemberIdentity? known) ? new MemberRenamed(member, known.Name) : new MemberJoined(member);
-            Put(member);
-            _sink?.Deliver(news);
+            _sink?.Deliver(_mirror.Put(member) is { } known ? new MemberRenamed(member, known.Name) : new MemberJoined(member));
         }
     }
 
@@ -262,17 +162,69 @@ public sealed partial class RedisRoom
     {
         foreach (string id in lostIds)
         {
-            MemberIdentity? member;
-            lock (_mirror) member = _byId.GetValueOrDefault(id);
-            if (member is null)
+            if (_mirror.Get(id) is not { } member)
             {
                 continue;
             }
 
-            Drop(id);
-            MemberIdentity renamed = await AddAsync(member).ConfigureAwait(false);
-            Publish(new MemberRenamed(renamed, member.Name));
+            _mirror.Drop(id);
+            // Redis answers (this runs while rejoining, before the room counts as whole): a name from its counter,
+            // and the room told even though the split is not over yet.
+            MemberIdentity renamed = await TryClaimUserNameAsync(member).ConfigureAwait(false) ?? NameWhileSplit(member);
+            Announce(new MemberRenamed(renamed, member.Name));
         }
+    }
+
+    /// <summary>The next <c>userN</c> of Redis's counter that nobody holds, claimed; null (the room split) when Redis does not answer.</summary>
+    private async Task<MemberIdentity?> TryClaimUserNameAsync(MemberIdentity newcomer)
+    {
+        try
+        {
+            while (true)
+            {
+                long number = await _presence.NextUserNumberAsync().ConfigureAwait(false);
+                InterlockedMax(ref _lastUser, number);
+                MemberIdentity named = newcomer.WithName("user" + number.ToString(CultureInfo.InvariantCulture));
+                if (await _presence.ClaimAsync(named.Id, named.Name, Json(named)).ConfigureAwait(false))
+                {
+                    _mirror.Put(named);
+                    return named;
+                }
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            _splitNotice.Enter();
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Split: no counter to ask, so the name carries this server's (<c>user12-lab2</c>): two servers cut off from Redis
+    /// never hand out the same one. Checked against what this server knows; claimed in Redis when the room is whole.
+    /// </summary>
+    private MemberIdentity NameWhileSplit(MemberIdentity newcomer)
+    {
+        MemberIdentity local = _mirror.PutUnderFreeName(newcomer, () => SplitName(Interlocked.Increment(ref _lastUser)));
+        _presence.Remember(local.Id, local.Name, Json(local));
+        return local;
+    }
+
+    /// <summary>
+    /// <c>userN-NODE</c>: a newcomer's name while the room is split. The node's name (its letters, digits, <c>-</c>,
+    /// <c>_</c> and <c>.</c>, anything else made <c>-</c>) keeps it apart from every other server's, cut to fit
+    /// <see cref="ChatNames.MaxLength"/>.
+    /// </summary>
+    private string SplitName(long number)
+    {
+        string head = "user" + number.ToString(CultureInfo.InvariantCulture) + "-";
+        return head + _nameTag[..Math.Min(_nameTag.Length, Math.Max(1, ChatNames.MaxLength - head.Length))];
+    }
+
+    private static string NameTag(string node)
+    {
+        string tag = new([.. node.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-')]);
+        return tag.Length == 0 ? "node" : tag;
     }
 
     private static string Json(MemberIdentity member) => JsonSerializer.Serialize(member, RedisJson.Default.MemberIdentity);

@@ -35,11 +35,11 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly SplitNotice _splitNotice;
+    private readonly SubscriptionDrops _drops = new();
     private IRoomEventSink? _sink;
     private Task _heartbeats = Task.CompletedTask;
     private bool _subscribed;
-    private volatile bool _split = true;
-    private bool _toldSplit;
     private bool _reloadNext;
 
     private RedisRoom(RedisRoomOptions options, IConnectionMultiplexer redis, ILogger logger, TimeProvider time)
@@ -51,6 +51,8 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
         _keys = new RedisKeys(options.Prefix);
         _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         Node = options.NodeName ?? "node-" + _instance;
+        _nameTag = NameTag(Node);
+        _splitNotice = new SplitNotice(Tell);
         _presence = new RedisPresence(redis, _keys, Node, _instance, options.PresenceTtl);
         _channel = new RedisEventChannel(redis, _keys.Events, _instance, options.MaxPendingPublishes, logger, Received);
         redis.ConnectionFailed += OnConnectionFailed;
@@ -60,11 +62,14 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
     /// <inheritdoc />
     public string Node { get; }
 
+    /// <inheritdoc />
+    public bool SpansServers => true;
+
     /// <summary>Address of the room's Redis, as messages name it.</summary>
     public RedisAddress Address => _options.Address;
 
     /// <summary>True while Redis is away: this server's members only hear each other.</summary>
-    public bool IsSplit => _split;
+    public bool IsSplit => _splitNotice.IsSplit;
 
     /// <summary>Events handed to Redis, dropped (split), received from other servers, duplicates ignored, never arrived.</summary>
     public (long Published, long Dropped, long Received, long Duplicates, long Missed) Counts => _channel.Counts;
@@ -90,17 +95,18 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
             throw new InvalidOperationException("The bus is already started.");
         }
 
+        _splitNotice.Arm();
         if (_redis.IsConnected)
         {
             // A node restarted after a crash finds its old presence still alive for up to a TTL: wait that long.
             string[] leftovers = await _presence.TakeOverAsync(_options.PresenceTtl + _options.Heartbeat, _options.Heartbeat / 4, cancellationToken).ConfigureAwait(false)
                 ?? throw new RedisUnavailableException(string.Format(CultureInfo.CurrentCulture, RedisStrings.NodeTaken, Node, _options.Room, _options.Address));
             await JoinAsync(leftovers).ConfigureAwait(false);
-            _split = false;
+            _splitNotice.Leave();
         }
         else
         {
-            EnterSplit();
+            _splitNotice.Enter();
         }
 
         _heartbeats = Task.Run(HeartbeatsAsync, CancellationToken.None);
@@ -147,7 +153,7 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
         {
             if (Identity(payload) is { } gone)
             {
-                Publish(new MemberLeft(gone, Core.Chat.ChatCloseReason.HungUp));
+                Announce(new MemberLeft(gone, Core.Chat.ChatCloseReason.HungUp));
             }
         }
 
@@ -169,8 +175,15 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
             }
             catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
             {
-                RedisLog.HeartbeatFailed(_logger, e);
-                EnterSplit();
+                // Logged once per split: a Redis that hangs fails every beat, each after the command timeout.
+                if (_splitNotice.Enter())
+                {
+                    RedisLog.HeartbeatFailed(_logger, e);
+                }
+                else
+                {
+                    RedisLog.StillSplit(_logger, e.GetType().Name);
+                }
             }
         }
     }
@@ -179,7 +192,7 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
     {
         if (!_redis.IsConnected)
         {
-            EnterSplit();
+            _splitNotice.Enter();
             return;
         }
 
@@ -188,11 +201,11 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
         {
             // Our presence expired during a long split and another server took the name: keep serving split.
             RedisLog.NodeNameLost(_logger, Node);
-            EnterSplit();
+            _splitNotice.Enter();
             return;
         }
 
-        if (_split || beat.Readded)
+        if (_splitNotice.IsSplit || beat.Readded)
         {
             await JoinAsync([]).ConfigureAwait(false);
             _reloadNext = true;
@@ -211,27 +224,32 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
             {
                 if (Identity(payload) is { } gone)
                 {
-                    Publish(new MemberLeft(gone, Core.Chat.ChatCloseReason.HungUp));
+                    Announce(new MemberLeft(gone, Core.Chat.ChatCloseReason.HungUp));
                 }
             }
         }
 
-        if (_split)
-        {
-            LeaveSplit();
-        }
+        _splitNotice.Leave();
     }
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
-        RedisLog.Split(_logger, e.ConnectionType, e.FailureType);
-        EnterSplit();
+        _drops.Failed(e.ConnectionType);
+        // The client raises this for each connection and each failed reconnection attempt: logged once per split.
+        if (_splitNotice.Enter())
+        {
+            RedisLog.Split(_logger, e.ConnectionType, e.FailureType);
+        }
+        else
+        {
+            RedisLog.StillSplit(_logger, e.FailureType.ToString());
+        }
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
         RedisLog.Restored(_logger, e.ConnectionType);
-        if (e.ConnectionType == ConnectionType.Subscription)
+        if (_drops.Restored(e.ConnectionType))
         {
             // Redis may drop a slow subscriber (client-output-buffer-limit pubsub): say it where the operator looks.
             RedisLog.Resubscribed(_logger);
@@ -249,38 +267,6 @@ public sealed partial class RedisRoom : IRoomBus, IRoster
         {
             // Stopping.
         }
-    }
-
-    private void EnterSplit()
-    {
-        _split = true;
-        lock (_keys)
-        {
-            if (_toldSplit || _sink is null)
-            {
-                return;
-            }
-
-            _toldSplit = true;
-        }
-
-        Tell(RedisStrings.Split);
-    }
-
-    private void LeaveSplit()
-    {
-        _split = false;
-        lock (_keys)
-        {
-            if (!_toldSplit)
-            {
-                return; // Whole from the start: nothing to say.
-            }
-
-            _toldSplit = false;
-        }
-
-        Tell(RedisStrings.Whole);
     }
 
     /// <summary>A line to this server's members and console (never on the bus: every server says its own).</summary>

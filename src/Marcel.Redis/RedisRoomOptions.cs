@@ -26,8 +26,10 @@ public sealed record RedisRoomOptions
     public string Room { get; init; } = "marcel";
 
     /// <summary>
-    /// This node's name in <c>/who</c> and <c>/stats</c>; by default the machine's name and the port it listens on.
-    /// Two nodes may share a name; they are told apart by an id drawn at start.
+    /// This node's name in <c>/who</c> and <c>/stats</c>, and in the names of newcomers during a split
+    /// (<c>user12-NODE</c>); by default the machine's name and the port it listens on. Two live nodes of a room may not
+    /// share one: the second is refused at start (<see cref="RedisUnavailableException"/>); a node restarted after a
+    /// crash takes its name back once its old presence expires (<see cref="PresenceTtl"/>).
     /// </summary>
     public string? NodeName { get; init; }
 

@@ -82,7 +82,33 @@ internal sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGSTOP: Redis keeps its connections open and its port listening, and answers nothing (a hung Redis, or one
+    /// swapped out); <see cref="ResumeAsync"/> lets it go on. Returns once the kernel shows the process stopped.
+    /// </summary>
+    public Task PauseAsync() => SignalAndWaitAsync(19, stopped: true);
+
+    /// <summary>SIGCONT: a paused Redis answers again (what it was sent meanwhile included).</summary>
+    public Task ResumeAsync() => SignalAndWaitAsync(18, stopped: false);
+
     public override string ToString() => _process?.ToString() ?? "redis-server (not started)";
+
+    private async Task SignalAndWaitAsync(int signal, bool stopped)
+    {
+        PeerProcess process = _process is { HasExited: false } running ? running : throw new InvalidOperationException("redis-server is not running");
+        process.Signal(signal);
+        // The state letter of /proc/PID/stat (after the command's closing parenthesis): 'T' while stopped. The kernel
+        // offers no event to await for it, so it is read until it says so, within a bound.
+        string stat = $"/proc/{process.Id}/stat";
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        bound.CancelAfter(Timeouts.Step);
+        while (State(File.ReadAllText(stat)) == 'T' != stopped)
+        {
+            await Task.Delay(10, bound.Token);
+        }
+    }
+
+    private static char State(string stat) => stat[stat.LastIndexOf(')') + 2];
 
     public async ValueTask DisposeAsync()
     {

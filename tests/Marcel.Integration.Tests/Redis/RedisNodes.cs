@@ -5,13 +5,15 @@ namespace Marcel.Tests.Redis;
 
 /// <summary>
 /// One real redis-server and <c>marcel serve --chat --redis</c> processes on it (alpha, beta, gamma…), each with its
-/// listening port; all stopped together. The setup every CLI test of the Redis room starts from.
+/// listening port, and the clients joined through it; all closed and stopped together. The setup every CLI test of
+/// the Redis room starts from.
 /// </summary>
 internal sealed class RedisNodes : IAsyncDisposable
 {
     private static readonly string[] Names = ["alpha", "beta", "gamma", "delta"];
     private readonly List<PeerProcess> _servers = [];
     private readonly List<int> _ports = [];
+    private readonly List<LineClient> _clients = [];
 
     private RedisNodes(RedisServer redis) => Redis = redis;
 
@@ -48,10 +50,11 @@ internal sealed class RedisNodes : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A client on the <paramref name="index"/>-th server, once welcomed; with the name it was given.</summary>
+    /// <summary>A client on the <paramref name="index"/>-th server, once welcomed; with the name it was given. Closed with the servers.</summary>
     public async Task<(LineClient Client, string Name)> JoinAsync(int index)
     {
         LineClient client = await LineClient.ConnectAsync(Port(index));
+        lock (_clients) _clients.Add(client);
         string welcome = await client.ReadUntilAsync("you are ");
         int at = welcome.IndexOf("you are ", StringComparison.Ordinal) + "you are ".Length;
         return (client, welcome[at..welcome.IndexOf('.', at)]);
@@ -59,6 +62,7 @@ internal sealed class RedisNodes : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (LineClient client in _clients) await client.DisposeAsync();
         for (int i = _servers.Count - 1; i >= 0; i--) await _servers[i].DisposeAsync();
         await Redis.DisposeAsync();
     }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using Marcel.Tests.Chat;
 using Marcel.Tests.Support;
+using StackExchange.Redis;
 
 namespace Marcel.Tests.Redis;
 
@@ -13,6 +15,7 @@ public sealed class RedisRoomCliTests
 {
     private const string Split = "* The room is split: messages reach this server only.";
     private const string Whole = "* The room is whole again: messages reach every server.";
+    private const string Dropped = "Redis dropped this server's subscription";
 
     /// <summary>Reads until a line equal to <paramref name="last"/>; returns every line read.</summary>
     private static async Task<List<string>> ReadThroughAsync(LineClient client, string last)
@@ -38,9 +41,7 @@ public sealed class RedisRoomCliTests
     {
         await using RedisNodes room = await RedisNodes.StartAsync();
         (LineClient one, string first) = await room.JoinAsync(0);
-        await using LineClient oneClient = one;
         (LineClient two, string second) = await room.JoinAsync(1);
-        await using LineClient twoClient = two;
 
         Assert.NotEqual(first, second);
         await one.ReadJoinedAsync(second);
@@ -129,24 +130,61 @@ public sealed class RedisRoomCliTests
     }
 
     [Fact]
-    public async Task A_server_killed_with_SIGKILL_has_its_members_announced_gone_and_their_names_freed_within_seconds()
+    public async Task A_server_killed_with_SIGKILL_has_its_members_announced_gone_within_the_documented_bound_and_the_others_keep_talking()
     {
-        await using RedisNodes room = await RedisNodes.StartAsync();
-        (LineClient one, _) = await room.JoinAsync(0);
-        await using LineClient oneClient = one;
+        // The README's bound: presence TTL 3 s + one heartbeat 1 s + the 100 ms notice window, said as "within 5 seconds".
+        TimeSpan documented = TimeSpan.FromSeconds(5);
+        // Room for a loaded 2-core machine (processes starved for seconds): still far below "minutes of ghosts".
+        TimeSpan margin = TimeSpan.FromSeconds(5);
+        await using RedisNodes room = await RedisNodes.StartAsync(servers: 3);
+        (LineClient one, string first) = await room.JoinAsync(0);
         (LineClient two, string second) = await room.JoinAsync(1);
-        await using LineClient twoClient = two;
+        (LineClient three, string third) = await room.JoinAsync(2);
 
         await two.SendLineAsync("/nick Bob");
         await one.ReadUntilAsync($"* {second} is now known as Bob.");
+        await three.ReadUntilAsync($"* {second} is now known as Bob.");
 
         var clock = Stopwatch.StartNew();
         room[1].Signal(9);
-        await one.ReadUntilAsync("* Bob left.");
-        TestContext.Current.SendDiagnosticMessage($"SIGKILLed server's member announced gone after {clock.ElapsedMilliseconds} ms");
+        await Task.WhenAll(one.ReadUntilAsync("* Bob left."), three.ReadUntilAsync("* Bob left."));
+        TimeSpan announced = clock.Elapsed;
+        TestContext.Current.SendDiagnosticMessage($"SIGKILLed server's member announced gone on both survivors after {announced.TotalMilliseconds:F0} ms");
+        Assert.True(announced <= documented + margin, $"announced after {announced.TotalSeconds:F1} s; the README says within {documented.TotalSeconds} s");
+
+        await one.SendLineAsync("still here");
+        await three.ReadUntilAsync($"<{first}> still here");
+        await three.SendLineAsync("me too");
+        await one.ReadUntilAsync($"<{third}> me too");
+
+        foreach (LineClient survivor in new[] { one, three })
+        {
+            await survivor.SendLineAsync("/who");
+            await survivor.ReadUntilAsync("2 in the room:");
+            string[] who = [await survivor.ReadLineAsync() ?? "", await survivor.ReadLineAsync() ?? ""];
+            Assert.Contains(who, l => l.StartsWith($"  {first} from ", StringComparison.Ordinal) && l.EndsWith(" on alpha", StringComparison.Ordinal));
+            Assert.Contains(who, l => l.StartsWith($"  {third} from ", StringComparison.Ordinal) && l.EndsWith(" on gamma", StringComparison.Ordinal));
+            Assert.DoesNotContain(who, l => l.Contains("Bob", StringComparison.Ordinal) || l.EndsWith(" on beta", StringComparison.Ordinal));
+        }
 
         await one.SendLineAsync("/nick bob");
-        await one.ReadUntilAsync("You are now known as bob.");
+        await one.ReadUntilAsync("You are now known as bob."); // Its name is free again.
+    }
+
+    [Fact]
+    public async Task A_server_restarted_at_once_after_SIGKILL_tells_the_room_its_old_members_left()
+    {
+        await using RedisNodes room = await RedisNodes.StartAsync();
+        (LineClient one, _) = await room.JoinAsync(0);
+        (LineClient two, string second) = await room.JoinAsync(1);
+        await two.SendLineAsync("/nick Bob");
+        await one.ReadUntilAsync($"* {second} is now known as Bob.");
+
+        // The new beta takes its name over as soon as the old one's presence expires, often before alpha's heartbeat
+        // would reap it: then only the new beta knows who the old one left behind, and it must tell the whole room.
+        room[1].Signal(9);
+        await room.AddAsync("beta");
+        await one.ReadUntilAsync("* Bob left.");
         await one.SendLineAsync("/who");
         Assert.Equal("1 in the room:", await one.ReadUntilAsync(" in the room:"));
     }
@@ -156,11 +194,8 @@ public sealed class RedisRoomCliTests
     {
         await using RedisNodes room = await RedisNodes.StartAsync();
         (LineClient one, string first) = await room.JoinAsync(0);
-        await using LineClient oneClient = one;
         (LineClient local, _) = await room.JoinAsync(0);
-        await using LineClient localClient = local;
         (LineClient two, string second) = await room.JoinAsync(1);
-        await using LineClient twoClient = two;
 
         await one.ReadJoinedAsync(second);
         await SplitAsync(room, one, two);
@@ -176,6 +211,8 @@ public sealed class RedisRoomCliTests
 
         await one.SendLineAsync("whole again");
         await two.ReadUntilAsync($"<{first}> whole again");
+        // Redis came back empty: told as a split and its end, never as a subscription Redis dropped.
+        Assert.DoesNotContain(Dropped, room[0].Error + room[1].Error, StringComparison.Ordinal);
         await two.SendLineAsync("/who");
         Assert.Equal("3 in the room:", await two.ReadUntilAsync(" in the room:"));
         Assert.True(!room[0].HasExited && !room[1].HasExited);
@@ -186,9 +223,7 @@ public sealed class RedisRoomCliTests
     {
         await using RedisNodes room = await RedisNodes.StartAsync();
         (LineClient one, string first) = await room.JoinAsync(0);
-        await using LineClient oneClient = one;
         (LineClient two, string second) = await room.JoinAsync(1);
-        await using LineClient twoClient = two;
         await one.ReadJoinedAsync(second);
 
         await SplitAsync(room, one, two);
@@ -224,7 +259,6 @@ public sealed class RedisRoomCliTests
 
         await room.AddAsync("alpha", "--start-split");
         (LineClient one, _) = await room.JoinAsync(0);
-        await using LineClient oneClient = one;
         await room.Redis.RestartAsync();
         await one.ReadUntilAsync(Whole);
     }
@@ -257,5 +291,169 @@ public sealed class RedisRoomCliTests
         {
             foreach ((LineClient client, _) in joined) await client.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_redis_that_accepts_and_never_answers_at_start_is_one_line_naming_the_address_and_exit_code_2()
+    {
+        using TcpListener silent = Loopback.Listen(out int port);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var held = new List<Socket>();
+        Task accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true) held.Add(await silent.AcceptSocketAsync(stop.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                // The test is over.
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            await using PeerProcess server = MarcelCli.Start(["serve", "--chat", "--host", "127.0.0.1", "--port", "0", "--redis", $"redis://127.0.0.1:{port}"], null);
+            // Bounded by the 5 s timeout (connection, then a TCP probe); the wait gives a loaded machine room.
+            Assert.Equal(2, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            string error = server.Error.Trim();
+            Assert.StartsWith($"Cannot reach Redis at 127.0.0.1:{port}: ", error, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', error);
+            Assert.NotEmpty(held); // It did reach the listener: what failed is the answer, not the connection.
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await accepting;
+            foreach (Socket socket in held) socket.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_redis_that_hangs_mid_session_splits_the_room_once_without_flooding_the_log_and_it_is_whole_once_redis_answers()
+    {
+        await using RedisNodes room = await RedisNodes.StartAsync();
+        (LineClient one, string first) = await room.JoinAsync(0);
+        (LineClient local, _) = await room.JoinAsync(0);
+        (LineClient two, string second) = await room.JoinAsync(1);
+        await one.ReadJoinedAsync(second);
+        int[] errorsBefore = [room[0].Error.Length, room[1].Error.Length];
+
+        await room.Redis.PauseAsync();
+        try
+        {
+            // Nothing fails at once: commands time out (5 s), and then each server says it is split.
+            await one.ReadUntilAsync(Split);
+            await two.ReadUntilAsync(Split);
+            await one.SendLineAsync("during the hang");
+            await local.ReadUntilAsync($"<{first}> during the hang"); // The server's own room goes on.
+
+            // The subject is time passing with Redis hung: heartbeats and reconnection attempts keep failing, each after
+            // the timeout. No event marks them from outside, so the test lets a few go by (the old code logged each one).
+            await Task.Delay(TimeSpan.FromSeconds(12), TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            await room.Redis.ResumeAsync();
+        }
+
+        await one.ReadUntilAsync(Whole);
+        await two.ReadUntilAsync(Whole);
+        await one.SendLineAsync("answered again");
+        await two.ReadUntilAsync($"<{first}> answered again");
+        for (int node = 0; node < 2; node++)
+        {
+            string console = await room[node].WaitForOutputAsync(Whole);
+            Assert.Equal(1, Count(console, Split));
+            Assert.Equal(1, Count(console, Whole));
+            string[] logged = room[node].Error[errorsBefore[node]..].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            TestContext.Current.SendDiagnosticMessage($"node {node} logged during the hang:\n{string.Join('\n', logged)}");
+            Assert.True(logged.Length <= 3, $"node {node} logged {logged.Length} lines:\n{string.Join('\n', logged)}");
+            Assert.Equal(logged.Length, logged.Distinct(StringComparer.Ordinal).Count());
+            Assert.DoesNotContain(logged, l => l.StartsWith(Dropped, StringComparison.Ordinal));
+        }
+
+        Assert.True(!room[0].HasExited && !room[1].HasExited);
+    }
+
+    [Fact]
+    public async Task Each_line_said_is_one_PUBLISH_however_many_servers_and_members_hear_it()
+    {
+        await using RedisNodes room = await RedisNodes.StartAsync(servers: 3);
+        await using ConnectionMultiplexer admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{room.Redis.Port},allowAdmin=true");
+        long before = await PublishCallsAsync(admin);
+
+        // Three talkers, one per server, and two more listeners (on alpha and beta): five members, three servers.
+        var members = new List<(LineClient Client, string Name)>();
+        for (int i = 0; i < 5; i++) members.Add(await room.JoinAsync(i % 3));
+        int lines = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            for (int talker = 0; talker < 3; talker++)
+            {
+                // One line at a time, heard by everyone before the next: each read the server makes brings one line.
+                string text = $"line {round} from {members[talker].Name}";
+                await members[talker].Client.SendLineAsync(text);
+                lines++;
+                await Task.WhenAll(members.Where((_, index) => index != talker).Select(listener => listener.Client.ReadUntilAsync($"<{members[talker].Name}> {text}")));
+            }
+        }
+
+        // Every server said a line after its members joined, and Redis keeps each connection's order: all counted.
+        long published = await PublishCallsAsync(admin) - before;
+        Assert.Equal(members.Count + lines, published); // One per join, one per line; never one per recipient.
+    }
+
+    [Fact]
+    public async Task A_server_whose_subscription_redis_drops_says_so_on_its_console_subscribes_again_and_hears_the_room()
+    {
+        await using RedisNodes room = await RedisNodes.StartAsync();
+        (LineClient one, string first) = await room.JoinAsync(0);
+        (LineClient two, string second) = await room.JoinAsync(1);
+        await one.ReadJoinedAsync(second);
+
+        // What Redis does to a subscriber past client-output-buffer-limit pubsub: it closes that connection.
+        await using (ConnectionMultiplexer admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{room.Redis.Port},allowAdmin=true"))
+        {
+            await admin.GetDatabase().ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
+        }
+
+        for (int node = 0; node < 2; node++)
+        {
+            await room[node].WaitForErrorAsync(Dropped + " (client-output-buffer-limit pubsub?) and it subscribed again");
+        }
+
+        await one.ReadUntilAsync(Whole);
+        await two.ReadUntilAsync(Whole);
+        await one.SendLineAsync("heard again");
+        await two.ReadUntilAsync($"<{first}> heard again");
+    }
+
+    [Fact]
+    public async Task In_a_room_over_redis_who_and_stats_name_the_server_even_while_every_member_is_on_one()
+    {
+        await using RedisNodes room = await RedisNodes.StartAsync(servers: 1);
+        (LineClient one, string first) = await room.JoinAsync(0);
+
+        await one.SendLineAsync("/who");
+        await one.ReadUntilAsync("1 in the room:");
+        string entry = await one.ReadLineAsync() ?? "";
+        Assert.StartsWith($"  {first} from 127.0.0.1:", entry, StringComparison.Ordinal);
+        Assert.EndsWith(" on alpha", entry, StringComparison.Ordinal);
+
+        await room[0].WriteLineAsync("/stats");
+        await room[0].WaitForOutputAsync("Members per server: alpha 1.");
+    }
+
+    private static int Count(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+
+    /// <summary>How many PUBLISH commands Redis has run since it started (<c>INFO commandstats</c>).</summary>
+    private static async Task<long> PublishCallsAsync(ConnectionMultiplexer admin)
+    {
+        string info = (string)(await admin.GetDatabase().ExecuteAsync("INFO", "commandstats"))!;
+        string? line = info.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("cmdstat_publish:", StringComparison.Ordinal));
+        if (line is null) return 0; // Not a single PUBLISH yet.
+        string calls = line.Split(':', 2)[1].Split(',').Single(f => f.StartsWith("calls=", StringComparison.Ordinal));
+        return long.Parse(calls["calls=".Length..], CultureInfo.InvariantCulture);
     }
 }

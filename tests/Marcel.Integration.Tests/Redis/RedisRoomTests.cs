@@ -1,4 +1,5 @@
 using Marcel.Core.Chat.Events;
+using Marcel.Core.Chat.Roster;
 using Marcel.Redis;
 using Marcel.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -82,5 +83,54 @@ public sealed class RedisRoomTests
 
         Assert.Equal(alice.Id, (await b.FindAsync(alice.Name, TestContext.Current.CancellationToken))?.Id);
         Assert.Null(await b.TryRenameAsync(new MemberIdentity("b/1", "user9", MemberKinds.Tcp, "b", null), alice.Name.ToUpperInvariant(), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Newcomers_named_during_a_split_never_share_a_name_across_servers_and_a_name_both_took_is_settled_once_whole()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using RedisServer redis = await RedisServer.StartAsync();
+        (RedisRoom a, RecordingSink sinkA) = await StartAsync(redis, "a");
+        await using RedisRoom first = a;
+        (RedisRoom b, RecordingSink sinkB) = await StartAsync(redis, "b");
+        await using RedisRoom second = b;
+
+        await redis.KillAsync();
+        await sinkA.WaitForNoticeAsync(Split);
+        await sinkB.WaitForNoticeAsync(Split);
+
+        // Neither server can ask Redis's counter: each names its newcomers on its own, and never as the other does.
+        MemberIdentity[] onA = [.. await Task.WhenAll(Enumerable.Range(1, 3).Select(i => a.AddAsync(new MemberIdentity($"a/{i}", "", MemberKinds.Tcp, "a", null), ct).AsTask()))];
+        MemberIdentity[] onB = [.. await Task.WhenAll(Enumerable.Range(1, 3).Select(i => b.AddAsync(new MemberIdentity($"b/{i}", "", MemberKinds.Tcp, "b", null), ct).AsTask()))];
+        Assert.Empty(onA.Select(m => m.Name).Intersect(onB.Select(m => m.Name), StringComparer.OrdinalIgnoreCase));
+        Assert.All(onA.Concat(onB), m => Assert.True(Core.Chat.ChatNames.IsValid(m.Name, "Marcel"), m.Name));
+
+        // A /nick each server allowed on what it knew: both now hold Zed.
+        Assert.NotNull(await a.TryRenameAsync(onA[0], "Zed", ct));
+        Assert.NotNull(await b.TryRenameAsync(onB[0], "zed", ct));
+
+        await redis.RestartAsync();
+        await sinkA.WaitForNoticeAsync(Whole);
+        await sinkB.WaitForNoticeAsync(Whole);
+
+        // One server registers Zed first and keeps it; the other renames its member to a fresh userN and says so.
+        // Both then agree on who is Zed and on the other one's new name.
+        bool Settled(RedisRoom room)
+        {
+            MemberIdentity? zed = room.FindAsync("Zed", ct).AsTask().Result;
+            string? loser = zed?.Id switch { "a/1" => "b/1", "b/1" => "a/1", _ => null };
+            return loser is not null && room.ListAsync(int.MaxValue, ct).AsTask().Result.Members.Any(m => m.Id == loser && !m.Name.Equals("Zed", StringComparison.OrdinalIgnoreCase));
+        }
+
+        await sinkA.WaitUntilAsync(() => Settled(a), Timeouts.Step, "a settles who is Zed");
+        await sinkB.WaitUntilAsync(() => Settled(b), Timeouts.Step, "b settles who is Zed");
+        Assert.Equal((await a.FindAsync("Zed", ct))?.Id, (await b.FindAsync("Zed", ct))?.Id);
+        // Both rooms hear it as a rename of the member who lost Zed (not as a stranger joining).
+        foreach (RecordingSink sink in new[] { sinkA, sinkB })
+        {
+            Assert.Contains(sink.Events, e => e is MemberRenamed { OldName: var old } && old.Equals("Zed", StringComparison.OrdinalIgnoreCase));
+        }
+        RosterPage everyone = await a.ListAsync(int.MaxValue, ct);
+        Assert.Equal(everyone.Members.Count, everyone.Members.Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
     }
 }

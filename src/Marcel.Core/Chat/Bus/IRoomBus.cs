@@ -17,6 +17,12 @@ public interface IRoomBus : IAsyncDisposable
     /// <summary>This server's name in the room (what <see cref="MemberIdentity.Node"/> says of its members).</summary>
     string Node { get; }
 
+    /// <summary>
+    /// Whether the room may span several servers (a remote bus): then <c>/who</c> names each member's server and
+    /// <c>/stats</c> counts the members per server, even while every member sits on one.
+    /// </summary>
+    bool SpansServers { get; }
+
     /// <summary>Starts delivering the room's events to <paramref name="sink"/>; call once, before the first publish.</summary>
     ValueTask StartAsync(IRoomEventSink sink, CancellationToken cancellationToken = default);
 

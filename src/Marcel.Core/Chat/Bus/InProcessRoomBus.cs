@@ -29,6 +29,16 @@ public sealed class InProcessRoomBus : IRoomBus
     /// <inheritdoc />
     public string Node { get; }
 
+    /// <inheritdoc />
+    /// <remarks>True for buses made by <see cref="Linked"/> (several of them).</remarks>
+    public bool SpansServers
+    {
+        get
+        {
+            lock (_group) return _group.Count > 1;
+        }
+    }
+
     /// <summary><paramref name="nodes"/> buses of one room, named <c>node1</c>, <c>node2</c>…</summary>
     public static IReadOnlyList<InProcessRoomBus> Linked(int nodes)
     {

@@ -18,7 +18,7 @@ internal static class MemberCommands
                 await RenameAsync(room, member, command.Argument);
                 break;
             case ChatCommandKind.Who:
-                room.Tell(member, RoomText.WhoLines(await room.Roster.ListAsync(int.MaxValue)));
+                room.Tell(member, RoomText.WhoLines(await room.Roster.ListAsync(int.MaxValue), room.Bus.SpansServers));
                 break;
             case ChatCommandKind.Help:
                 room.Tell(member, ChatStrings.Help.Split('\n'));

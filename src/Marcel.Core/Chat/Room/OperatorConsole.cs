@@ -52,7 +52,7 @@ internal static class OperatorConsole
             case ChatCommandKind.Who:
                 var all = await room.Roster.ListAsync(int.MaxValue);
                 room.Operator.Happened(RoomText.Format(room.ConnectionCount == 1 ? ChatStrings.OpWhoHeaderOneConnection : ChatStrings.OpWhoHeader, all.Count, room.ConnectionCount));
-                foreach (string entry in RoomText.WhoLines(all).Skip(1))
+                foreach (string entry in RoomText.WhoLines(all, room.Bus.SpansServers).Skip(1))
                 {
                     room.Operator.Happened(entry);
                 }
@@ -73,7 +73,7 @@ internal static class OperatorConsole
                 // A full collection first, so the figure shows what is really held (a leak), not garbage awaiting the GC.
                 long heap = GC.GetTotalMemory(forceFullCollection: true);
                 room.Operator.Happened(RoomText.Format(ChatStrings.OpStats, room.ConnectionCount, room.MemberCount, heap / 1024));
-                if (RoomText.PerNode(await room.Roster.ListAsync(int.MaxValue)) is { } perNode)
+                if (RoomText.PerNode(await room.Roster.ListAsync(int.MaxValue), room.Bus.SpansServers) is { } perNode)
                 {
                     room.Operator.Happened(perNode);
                 }

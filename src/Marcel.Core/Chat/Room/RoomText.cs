@@ -23,27 +23,26 @@ internal static class RoomText
         return others.Count <= namesShown ? Format(ChatStrings.HereFew, names) : Format(ChatStrings.HereMany, others.Count, names);
     }
 
-    /// <summary>"N in the room:" then one line per member with its address.</summary>
-    public static List<string> WhoLines(RosterPage all)
+    /// <summary>"N in the room:" then one line per member with its address, and its server in a room across servers.</summary>
+    public static List<string> WhoLines(RosterPage all, bool spansServers)
     {
         var lines = new List<string>(all.Members.Count + 1) { Format(ChatStrings.WhoHeader, all.Count) };
-        bool spansNodes = all.Members.Select(m => m.Node).Distinct(StringComparer.Ordinal).Skip(1).Any();
         foreach (MemberIdentity m in all.Members)
         {
             // A browser says so (the operator and the class can tell who came through the page); in a room across servers,
-            // where each one is (the first member's server stands for "here").
-            lines.Add(spansNodes ? Format(m.Kind == MemberKinds.Web ? ChatStrings.WhoEntryWebOnNode : ChatStrings.WhoEntryOnNode, m.Name, m.Remote, m.Node)
+            // where each one is, even while they all sit on one (the room does not change its wording as members come and go).
+            lines.Add(spansServers ? Format(m.Kind == MemberKinds.Web ? ChatStrings.WhoEntryWebOnNode : ChatStrings.WhoEntryOnNode, m.Name, m.Remote, m.Node)
                 : Format(m.Kind == MemberKinds.Web ? ChatStrings.WhoEntryWeb : ChatStrings.WhoEntry, m.Name, m.Remote));
         }
 
         return lines;
     }
 
-    /// <summary>"Members per server: a 3, b 5." when the room spans several servers, else null.</summary>
-    public static string? PerNode(RosterPage all)
+    /// <summary>"Members per server: a 3, b 5." in a room across servers (even with one server holding them all), else null.</summary>
+    public static string? PerNode(RosterPage all, bool spansServers)
     {
         var counts = all.Members.GroupBy(m => m.Node, StringComparer.Ordinal).Select(g => (Node: g.Key, Count: g.Count())).ToArray();
-        return counts.Length < 2
+        return !spansServers || counts.Length == 0
             ? null
             : Format(ChatStrings.OpPerNode, string.Join(", ", counts.OrderBy(c => c.Node, StringComparer.Ordinal).Select(c => $"{c.Node} {c.Count}")));
     }
