@@ -68,7 +68,8 @@ public sealed class WebRoomHost : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ApplicationName = "marcel" });
         builder.WebHost.UseKestrelCore();
         builder.Services.AddLogging();
-        builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
+        // Kestrel and hosting log through the app's factory, minus the per-request Activity and scopes (see KestrelLogging).
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(new KestrelLogging(loggerFactory)));
         builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         ILogger logger = loggerFactory.CreateLogger<WebRoomHost>();
         var listeners = new List<ListenOptions>();
