@@ -38,13 +38,6 @@ internal sealed class WebRequests
     public Task HandleAsync(HttpContext context)
     {
         HttpResponse response = context.Response;
-        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        response.Headers.XContentTypeOptions = "nosniff";
-        response.Headers.XFrameOptions = "DENY";
-        response.Headers["Referrer-Policy"] = "no-referrer";
-        response.Headers["Cross-Origin-Resource-Policy"] = "same-origin";
-        response.Headers.CacheControl = "no-cache";
-
         HttpRequest request = context.Request;
         string host = request.Headers.Host.ToString();
         if (!_policy.AcceptsHost(host))
@@ -136,9 +129,19 @@ internal sealed class WebRequests
     private static Task TextAsync(HttpContext context, int status, string text) =>
         WriteAsync(context, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(text.Length == 0 ? text : text + "\n"));
 
+    /// <summary>
+    /// Every response but a WebSocket's 101 goes through here and carries the security headers: a 101 has no document to
+    /// protect, and the headers Kestrel does not know by name would cost each browser member a dictionary for its life.
+    /// </summary>
     private static Task WriteAsync(HttpContext context, int status, string type, byte[] body)
     {
         HttpResponse response = context.Response;
+        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.XFrameOptions = "DENY";
+        response.Headers["Referrer-Policy"] = "no-referrer";
+        response.Headers["Cross-Origin-Resource-Policy"] = "same-origin";
+        response.Headers.CacheControl = "no-cache";
         response.StatusCode = status;
         response.ContentType = type;
         response.ContentLength = body.Length;

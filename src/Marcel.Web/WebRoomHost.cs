@@ -67,8 +67,13 @@ public sealed class WebRoomHost : IAsyncDisposable
         // The empty builder: no configuration sources (ASPNETCORE_URLS and friends cannot move the port), no console lifetime.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ApplicationName = "marcel" });
         builder.WebHost.UseKestrelCore();
+        // Continuations run where the socket completes them, not hopped through Kestrel's I/O queues: a frame to a
+        // browser member is sent by the room's drain itself, as a TCP member's line is (nothing here blocks a thread).
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, SharedMemoryPoolFactory>();
         builder.Services.AddLogging();
-        builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
+        // Kestrel and hosting log through the app's factory, minus the per-request Activity and scopes (see KestrelLogging).
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(new KestrelLogging(loggerFactory)));
         builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         ILogger logger = loggerFactory.CreateLogger<WebRoomHost>();
         var listeners = new List<ListenOptions>();
