@@ -31,11 +31,22 @@ public class ValueParsersTests
         Assert.Contains(TypedOptions(), row => row.Data.Item2 == "--continue-at");
     }
 
+    /// <summary>
+    /// The options that are only valid beside others: given alone, the combination's own usage error is what the user
+    /// needs first, so each is checked in the company it needs.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> Companions = new(StringComparer.Ordinal)
+    {
+        ["--udp-port"] = ["--chat"],
+        ["--max-per-address"] = ["--chat", "--udp"],
+    };
+
     [Theory]
     [MemberData(nameof(TypedOptions))]
     public void A_bad_value_is_told_in_one_line_naming_the_option(string path, string option)
     {
-        ParseResult parse = MarcelCommand.Parse(MarcelCommand.Create(), [.. path.Split(' ', StringSplitOptions.RemoveEmptyEntries), option, "abc!"]);
+        string[] companions = Companions.GetValueOrDefault(option, []);
+        ParseResult parse = MarcelCommand.Parse(MarcelCommand.Create(), [.. path.Split(' ', StringSplitOptions.RemoveEmptyEntries), .. companions, option, "abc!"]);
 
         Assert.Contains(parse.Errors, e => e.Message.StartsWith(option + ": 'abc!' is not ", StringComparison.Ordinal));
         Assert.All(parse.Errors, e => Assert.DoesNotContain("System.", e.Message, StringComparison.Ordinal));
