@@ -113,7 +113,9 @@ internal sealed class ConsoleTerminal : IDisposable
                 return;
             }
 
-            if (_interactive && _started && !_inputEnded)
+            // Before the line editor has started too: the tty, still in its own line mode, has echoed "^C" just the
+            // same (a Ctrl-C right after "Server ready" left the shell's prompt on that line; seen in CI).
+            if (_interactive && !_inputEnded)
             {
                 _out.WriteLine();
                 _out.Flush();
