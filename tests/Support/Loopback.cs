@@ -7,14 +7,81 @@ namespace Marcel.Tests.Support;
 internal static class Loopback
 {
     /// <summary>
-    /// A port that was free a moment ago, for peers that cannot be told to pick one (the chapter's scripts).
+    /// A port that was free a moment ago, for peers that cannot be told to pick one (the chapter's scripts, nc -l, redis).
     /// Prefer port 0 wherever the program under test reports the port it got.
     /// </summary>
+    /// <remarks>
+    /// Taken below the ephemeral range, never from it: a port 0 bind or an outgoing connection anywhere on the machine
+    /// (another test, another test assembly running beside this one) is given ports from that range only, so it can
+    /// never be handed this one in the moment between the probe and the peer's own bind. Picking it with a port 0
+    /// probe did exactly that in CI: a UDP test sent to a port it believed unused, another test's server had just been
+    /// given it, and that server's first datagram came from a stranger ("Busy").
+    /// Both protocols are probed, so the port serves either; each is handed out once per process.
+    /// </remarks>
     public static int FreePort()
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        (int low, int high) = Range;
+        for (int attempt = 0; attempt < 1000; attempt++)
+        {
+            int port = low + Random.Shared.Next(high - low);
+            if (!HandedOut.TryAdd(port, 0))
+            {
+                continue;
+            }
+
+            if (Bindable(port, SocketType.Stream, ProtocolType.Tcp) && Bindable(port, SocketType.Dgram, ProtocolType.Udp))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException($"No free port between {low} and {high} on 127.0.0.1.");
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> HandedOut = new();
+
+    /// <summary>
+    /// Ports below the ephemeral range: Linux's starts at 32768 by default (its lower bound is read when it can be),
+    /// Windows' and macOS's at 49152. 20000 keeps clear of the well-known services tests run (redis 6379, nginx).
+    /// </summary>
+    private static (int Low, int High) Range { get; } = ReadRange();
+
+    private static (int Low, int High) ReadRange()
+    {
+        const int Low = 20000;
+        int ephemeralLow = 32768;
+        try
+        {
+            string[] bounds = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            ephemeralLow = int.Parse(bounds[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        if (ephemeralLow <= Low + 1000)
+        {
+            throw new InvalidOperationException($"The ephemeral port range starts at {ephemeralLow}: tests need ports below it, above {Low}.");
+        }
+
+        return (Low, ephemeralLow);
+    }
+
+    private static bool Bindable(int port, SocketType type, ProtocolType protocol)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, type, protocol);
+        try
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A port nobody listens on: bound (so no one else takes it) but never listening.</summary>

@@ -58,13 +58,8 @@ internal sealed class UdpPeer : IDisposable
     /// <summary>A peer sending from <paramref name="local"/> (on Linux every 127.x.y.z is this machine): another address than the others.</summary>
     public static UdpPeer From(IPAddress local, int port) => new(new IPEndPoint(IPAddress.Loopback, port), local);
 
-    /// <summary>A UDP port on 127.0.0.1 that nobody listens on a moment ago.</summary>
-    public static int UnusedPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
+    /// <summary>A UDP port on 127.0.0.1 that nobody listened on a moment ago, and that no port 0 bind can be given (see <see cref="Loopback.FreePort"/>).</summary>
+    public static int UnusedPort() => Loopback.FreePort();
 
     public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
 
