@@ -121,7 +121,7 @@ public sealed class DatagramConversations : IConversationSource, IDatagramHandle
         if (answered)
         {
             _operator.ClientTurnedAway(datagram.Remote);
-            await socket.SendToAsync(DatagramLines.Encode(DatagramStrings.BusyAnswer, _ending), datagram.Remote, stopping);
+            socket.TrySendTo(DatagramLines.Encode(DatagramStrings.BusyAnswer, _ending), datagram.Remote);
         }
     }
 }

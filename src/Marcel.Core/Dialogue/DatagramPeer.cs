@@ -62,7 +62,7 @@ internal sealed class DatagramPeer : IConversationPeer
         }
 
         Interlocked.Exchange(ref _lastHeard, _time.GetTimestamp());
-        await _sender.ReceivedAsync(datagram.TooLong ? _socket.Options.MaxDatagramBytes + 1 : datagram.Payload.Length, cancellationToken);
+        _sender.Received(datagram.TooLong ? _socket.Options.MaxDatagramBytes + 1 : datagram.Payload.Length);
         if (datagram.TooLong)
         {
             DatagramLog.DatagramTooLong(_logger, Remote, _socket.Options.MaxDatagramBytes);
@@ -113,13 +113,13 @@ internal sealed class DatagramPeer : IConversationPeer
     }
 
     public ValueTask<bool> SendAsync(string text, CancellationToken cancellationToken = default) =>
-        SendPayloadAsync(DatagramLines.Encode(text, _ending), cancellationToken);
+        SendPayloadAsync(DatagramLines.Encode(text, _ending));
 
     /// <summary>The last words, then an empty datagram: the nearest UDP has to a hang-up (<c>marcel connect --udp</c> ends on it).</summary>
     public async ValueTask CloseAsync(string lastWords, bool drainInput)
     {
         await SendAsync(lastWords, CancellationToken.None);
-        await SendPayloadAsync([], CancellationToken.None);
+        await SendPayloadAsync([]);
         Abort();
     }
 
@@ -129,13 +129,7 @@ internal sealed class DatagramPeer : IConversationPeer
         _inbox.Writer.TryComplete();
     }
 
-    private async ValueTask<bool> SendPayloadAsync(byte[] payload, CancellationToken cancellationToken)
-    {
-        if (payload.Length > _socket.Options.MaxDatagramBytes)
-        {
-            return false; // Never cut: the conversation checks replies first, and our own notices always fit.
-        }
-
-        return await _sender.SendAsync(payload, cancellationToken);
-    }
+    private ValueTask<bool> SendPayloadAsync(byte[] payload) =>
+        // Never cut: the conversation checks replies first, and our own notices always fit.
+        ValueTask.FromResult(payload.Length <= _socket.Options.MaxDatagramBytes && _sender.TrySend(payload));
 }

@@ -5,7 +5,8 @@ namespace Marcel.Core.Transport;
 /// <summary>
 /// What goes to one datagram peer, under its <see cref="AmplificationLimit"/>: until the peer has shown it receives
 /// (its second datagram), what exceeds the limit is held, at most <see cref="MaxHeld"/> datagrams, and sent once it has;
-/// if that never happens it is dropped, as a lost datagram would be. Thread-safe.
+/// if that never happens it is dropped, as a lost datagram would be. Thread-safe; sends on the calling thread
+/// (<see cref="DatagramSocket.TrySendTo(ReadOnlySpan{byte}, System.Net.SocketAddress)"/>: a UDP send does not wait).
 /// </summary>
 public sealed class DatagramSender(DatagramSocket socket, IPEndPoint remote)
 {
@@ -32,7 +33,7 @@ public sealed class DatagramSender(DatagramSocket socket, IPEndPoint remote)
     public long UnverifiedBytesSent => _limit.UnverifiedBytesSent;
 
     /// <summary>Counts a datagram of <paramref name="bytes"/> from the peer; sends what was held when this one verifies it.</summary>
-    public async ValueTask ReceivedAsync(int bytes, CancellationToken cancellationToken)
+    public void Received(int bytes)
     {
         if (!_limit.Received(bytes))
         {
@@ -50,7 +51,7 @@ public sealed class DatagramSender(DatagramSocket socket, IPEndPoint remote)
                 }
             }
 
-            await Socket.SendToAsync(next, _address, cancellationToken);
+            Socket.TrySendTo(next.Span, _address);
         }
     }
 
@@ -58,7 +59,7 @@ public sealed class DatagramSender(DatagramSocket socket, IPEndPoint remote)
     /// Sends <paramref name="payload"/> (which must not change afterwards: it may be held) now, or holds it while the limit
     /// forbids. True when it was sent or held; false when it was dropped (held queue full, or the system refused it).
     /// </summary>
-    public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public bool TrySend(ReadOnlyMemory<byte> payload)
     {
         lock (_lock)
         {
@@ -74,6 +75,6 @@ public sealed class DatagramSender(DatagramSocket socket, IPEndPoint remote)
             }
         }
 
-        return await Socket.SendToAsync(payload, _address, cancellationToken);
+        return Socket.TrySendTo(payload.Span, _address);
     }
 }

@@ -65,6 +65,7 @@ public sealed class DatagramSocket : IDisposable
 
             // No SO_REUSEADDR: on UDP it would let a second server share the port and steal half its datagrams.
             socket.Bind(local);
+            socket.ReceiveTimeout = (int)ReceivePoll.TotalMilliseconds;
             return new DatagramSocket(socket, options, DirectedBroadcasts());
         }
         catch
@@ -126,23 +127,29 @@ public sealed class DatagramSocket : IDisposable
     }
 
     /// <summary>
-    /// Waits for the next datagram from anyone (a server socket). A datagram over the maximum comes back with
-    /// <see cref="Datagram.TooLong"/> and no payload. ICMP errors that some systems report on a server socket are skipped.
+    /// Blocks until the next datagram from anyone (a server socket; one receiving thread, see <see cref="DatagramReceiver"/>).
+    /// A datagram over the maximum comes back with <see cref="Datagram.TooLong"/> and no payload. ICMP errors that some
+    /// systems report on a server socket are skipped. Ends with an exception once the socket is disposed, or (within
+    /// <see cref="ReceivePoll"/>) once <paramref name="cancellationToken"/> fires: .NET cannot end a blocked UDP receive
+    /// by closing the socket on every system (it can on Linux and Windows, not on macOS), so the wait wakes up to look.
     /// </summary>
-    public async ValueTask<Datagram> ReceiveFromAsync(CancellationToken cancellationToken)
+    public Datagram ReceiveFrom(CancellationToken cancellationToken)
     {
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
                 if (_askDestination)
                 {
-                    SocketReceiveMessageFromResult message = await _socket.ReceiveMessageFromAsync(_buffer, SocketFlags.None, _anyRemote, cancellationToken);
-                    return Received(Unmapped((IPEndPoint)message.RemoteEndPoint), message.ReceivedBytes, message.SocketFlags, message.PacketInformation.Address);
+                    SocketFlags flags = SocketFlags.None;
+                    EndPoint remote = _anyRemote;
+                    int length = _socket.ReceiveMessageFrom(_buffer, ref flags, ref remote, out IPPacketInformation packet);
+                    return Received(Unmapped((IPEndPoint)remote), length, flags, packet.Address);
                 }
 
                 // Into one SocketAddress kept for the socket: no EndPoint is made per datagram (see SenderOf).
-                int received = await _socket.ReceiveFromAsync(_buffer, SocketFlags.None, _from, cancellationToken);
+                int received = _socket.ReceiveFrom(_buffer, SocketFlags.None, _from);
                 return Received(SenderOf(_from), received, SocketFlags.None, null);
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
@@ -150,8 +157,15 @@ public sealed class DatagramSocket : IDisposable
                 // An ICMP error about an earlier answer of ours (Windows reports it on the next receive), or an oversize
                 // datagram on a system that fails the call for it: neither stops the server.
             }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+            {
+                // ReceivePoll went by without a datagram: look at the token again.
+            }
         }
     }
+
+    /// <summary>How often a blocked <see cref="ReceiveFrom"/> wakes to see whether it should stop.</summary>
+    public static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// Waits for the next datagram from the server (a connected socket); its payload is valid until the next receive.
@@ -165,13 +179,12 @@ public sealed class DatagramSocket : IDisposable
     }
 
     /// <summary>Sends one datagram to <paramref name="remote"/> (a server socket). False when the system refused it (no route, buffer full).</summary>
-    public ValueTask<bool> SendToAsync(ReadOnlyMemory<byte> payload, IPEndPoint remote, CancellationToken cancellationToken) =>
-        SendToAsync(payload, AddressOf(remote), cancellationToken);
+    public bool TrySendTo(ReadOnlySpan<byte> payload, IPEndPoint remote) => TrySendTo(payload, AddressOf(remote));
 
     /// <summary>
     /// <paramref name="remote"/> as this socket's system address (an IPv4 peer of a dual-stack socket as IPv4-mapped
-    /// IPv6): made once per peer and given to <see cref="SendToAsync(ReadOnlyMemory{byte}, SocketAddress, CancellationToken)"/>,
-    /// it spares serialising the endpoint for every datagram.
+    /// IPv6): made once per peer and given to <see cref="TrySendTo(ReadOnlySpan{byte}, SocketAddress)"/>, it spares
+    /// serialising the endpoint for every datagram.
     /// </summary>
     public SocketAddress AddressOf(IPEndPoint remote)
     {
@@ -181,14 +194,22 @@ public sealed class DatagramSocket : IDisposable
             : remote.Serialize();
     }
 
-    /// <summary>Sends one datagram to <paramref name="remote"/>, made by <see cref="AddressOf"/>. False when the system refused it (no route, buffer full).</summary>
-    public async ValueTask<bool> SendToAsync(ReadOnlyMemory<byte> payload, SocketAddress remote, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one datagram to <paramref name="remote"/>, made by <see cref="AddressOf"/>, on the calling thread. False when
+    /// the system refused it (no route, buffer full for <see cref="SendTimeout"/>).
+    /// </summary>
+    /// <remarks>
+    /// Synchronous on purpose: a server socket is received on by a blocked thread (<see cref="ReceiveFrom"/>), and one
+    /// async call on it would switch it to non-blocking for good, .NET then emulating the blocking receive through its
+    /// socket event thread (the hand-off the receiving thread exists to avoid). A UDP send does not wait for the peer:
+    /// the kernel queues the datagram or drops it; only a full send buffer blocks, and for <see cref="SendTimeout"/> at most.
+    /// </remarks>
+    public bool TrySendTo(ReadOnlySpan<byte> payload, SocketAddress remote)
     {
-        CheckLength(payload);
+        CheckLength(payload.Length);
         try
         {
-            // Tried at once on the calling thread; only a full send buffer makes it wait.
-            await _socket.SendToAsync(payload, SocketFlags.None, remote, cancellationToken);
+            _socket.SendTo(payload, SocketFlags.None, remote);
             return true;
         }
         catch (SocketException)
@@ -201,15 +222,15 @@ public sealed class DatagramSocket : IDisposable
     /// <summary>Sends one datagram to the server (a connected socket). Throws <see cref="SocketException"/> (e.g. refused: see <see cref="ReceiveAsync"/>).</summary>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        CheckLength(payload);
+        CheckLength(payload.Length);
         await _socket.SendAsync(payload, SocketFlags.None, cancellationToken);
     }
 
     /// <summary>Closes the socket; a pending receive ends with an exception.</summary>
     public void Dispose() => _socket.Dispose();
 
-    private void CheckLength(ReadOnlyMemory<byte> payload) =>
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(payload.Length, Options.MaxDatagramBytes, nameof(payload));
+    private void CheckLength(int length) =>
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Options.MaxDatagramBytes, "payload");
 
     private Datagram Received(IPEndPoint remote, int received, SocketFlags flags, IPAddress? destination)
     {
@@ -251,8 +272,15 @@ public sealed class DatagramSocket : IDisposable
         && (destination.Equals(IPAddress.Broadcast) || destination.IsIPv6Multicast || _broadcasts.Contains(destination)
             || (destination.AddressFamily == AddressFamily.InterNetwork && (destination.GetAddressBytes()[0] & 0xF0) == 0xE0));
 
+    /// <summary>How long a send may wait for room in a full send buffer before the datagram is given up as lost.</summary>
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(1);
+
     private static Socket Create(AddressFamily family, DatagramOptions options) =>
-        new Socket(family, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = options.ReceiveBufferBytes };
+        new Socket(family, SocketType.Dgram, ProtocolType.Udp)
+        {
+            ReceiveBufferSize = options.ReceiveBufferBytes,
+            SendTimeout = (int)SendTimeout.TotalMilliseconds,
+        };
 
     /// <summary>The directed broadcast address of each IPv4 interface (192.168.1.255 for 192.168.1.0/24): never answered.</summary>
     private static HashSet<IPAddress> DirectedBroadcasts()

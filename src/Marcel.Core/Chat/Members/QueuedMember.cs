@@ -10,8 +10,8 @@ namespace Marcel.Core.Chat.Members;
 /// of encoded events to its wire (<see cref="WriteAsync"/>), in one send when it can.
 /// </summary>
 /// <remarks>
-/// The drain never runs on the enqueuing thread (a talker's read loop, or the room under a lock): it is queued to
-/// the thread pool, outside every lock. No drain exists while the queue is empty, and the queue itself is made on
+/// The drain never runs under the room's locks: it is queued to the thread pool, or, for a member whose write never
+/// waits (<see cref="WritesWithoutWaiting"/>), run by the delivering thread once it has left them (<see cref="InlineDrains"/>). No drain exists while the queue is empty, and the queue itself is made on
 /// first use, so an idle member costs a few hundred bytes; so is <see cref="Stopping"/>'s source, which a member that
 /// is woken by other means never asks for (a source, its registrations and one registered wait: ~190 bytes a member).
 /// Every byte queued is counted, the last line too, and taken off exactly once, when written or discarded. The queue's
@@ -109,7 +109,11 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
             _draining = true;
         }
 
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        if (!WritesWithoutWaiting || !InlineDrains.TryDefer(this))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
         return true;
     }
 
@@ -211,6 +215,15 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
     /// rethrow. No task is held once it is done, so an idle member keeps no finished state machine alive.
     /// </summary>
     void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
+
+    /// <summary>Runs the drain scheduled by <see cref="TryDeliver"/> on this thread (<see cref="InlineDrains"/>, outside every lock).</summary>
+    internal void DrainHere() => _ = DrainAsync();
+
+    /// <summary>
+    /// True when <see cref="WriteAsync"/> never waits for the peer (a datagram is sent or dropped at once): the
+    /// delivering thread may then run the drain itself, outside the locks, instead of a thread-pool worker.
+    /// </summary>
+    protected virtual bool WritesWithoutWaiting => false;
 
     /// <summary>Writes <paramref name="batch"/> (in queue order) to the wire, in one send when the transport allows.</summary>
     protected abstract ValueTask WriteAsync(ReadOnlyMemory<EncodedEvent> batch);

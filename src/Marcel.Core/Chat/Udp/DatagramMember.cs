@@ -42,21 +42,26 @@ internal sealed class DatagramMember : QueuedMember
     /// each line as soon as it is said. Joined only once the peer has shown it receives: before, each message goes
     /// alone, so the welcome fits the amplification limit by itself.
     /// </summary>
-    protected override async ValueTask WriteAsync(ReadOnlyMemory<EncodedEvent> batch)
+    protected override ValueTask WriteAsync(ReadOnlyMemory<EncodedEvent> batch)
     {
         if (batch.Length == 1 && batch.Span[0].MessageEnds.Length == 1)
         {
             // The usual case, one line and one datagram, without the lists.
-            await Sender.SendAsync(batch.Span[0].Bytes[..batch.Span[0].MessageEnds.Span[0]], CancellationToken.None);
-            return;
+            Sender.TrySend(batch.Span[0].Bytes[..batch.Span[0].MessageEnds.Span[0]]);
+            return ValueTask.CompletedTask;
         }
 
         foreach (ReadOnlyMemory<byte> datagram in DatagramBatch.Datagrams(batch.Span, Sender.Verified ? Sender.Socket.Options.MaxDatagramBytes : 0))
         {
             // At most once: a datagram the limit drops (or the system refuses) is lost, as UDP may lose any.
-            await Sender.SendAsync(datagram, CancellationToken.None);
+            Sender.TrySend(datagram);
         }
+
+        return ValueTask.CompletedTask;
     }
+
+    /// <inheritdoc />
+    protected override bool WritesWithoutWaiting => true;
 
     /// <inheritdoc />
     protected override bool IsTransportFailure(Exception exception) => exception is SocketException or ObjectDisposedException;

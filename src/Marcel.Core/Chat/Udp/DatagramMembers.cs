@@ -103,10 +103,15 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
     void IDatagramHandler.ReceiveFailed(IPEndPoint local, Exception failure) => ChatLog.ConnectionFailed(_room.Logger, local, failure);
 
     /// <inheritdoc />
-    ValueTask IDatagramHandler.ReceivedAsync(DatagramSocket socket, Datagram datagram, CancellationToken stopping) =>
-        _members.TryGetValue(datagram.Remote, out DatagramMember? member) && !member.Gone
+    ValueTask IDatagramHandler.ReceivedAsync(DatagramSocket socket, Datagram datagram, CancellationToken stopping)
+    {
+        // The datagram members' copies are sent by this thread (the receive thread) once the room's locks are left,
+        // when the handling below returns: no worker is woken per copy (see InlineDrains).
+        using InlineDrains.Scope sendHere = InlineDrains.Collect();
+        return _members.TryGetValue(datagram.Remote, out DatagramMember? member) && !member.Gone
             ? HandleAsync(member, datagram, stopping)
             : JoinAsync(socket, datagram, stopping);
+    }
 
     private async ValueTask JoinAsync(DatagramSocket socket, Datagram datagram, CancellationToken stopping)
     {
@@ -123,11 +128,11 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
         }
 
         var sender = new DatagramSender(socket, datagram.Remote);
-        await sender.ReceivedAsync(Size(datagram), stopping);
+        sender.Received(Size(datagram));
         IPAddress address = datagram.Remote.Address;
         if (!_quota.TryTake(address))
         {
-            if (await RefuseAsync(sender, string.Format(CultureInfo.CurrentCulture, DatagramStrings.TooManyJoins, _quota.Max, JoinInterval.TotalSeconds), stopping))
+            if (Refuse(sender, string.Format(CultureInfo.CurrentCulture, DatagramStrings.TooManyJoins, _quota.Max, JoinInterval.TotalSeconds)))
             {
                 // Shown and logged only when answered: a flood of refusals would fill the console and the log.
                 ChatLog.TooManyJoins(_room.Logger, datagram.Remote, _quota.Max);
@@ -146,7 +151,7 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
             member.TryLeave();
             _members.TryRemove(new KeyValuePair<IPEndPoint, DatagramMember>(datagram.Remote, member));
             _quota.Release(address);
-            await RefuseAsync(sender, _room.RefusalLine(outcome), stopping);
+            Refuse(sender, _room.RefusalLine(outcome));
             member.Dispose();
             _room.ConnectionClosed();
             return;
@@ -156,21 +161,21 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
     }
 
     /// <summary>Sends <paramref name="line"/> to a refused newcomer unless its address (or everyone) was answered lately; true when sent.</summary>
-    private async ValueTask<bool> RefuseAsync(DatagramSender sender, string line, CancellationToken stopping)
+    private bool Refuse(DatagramSender sender, string line)
     {
         if (!_turnAway.TryAnswer(sender.Remote.Address))
         {
             return false;
         }
 
-        await sender.SendAsync(DatagramLines.Encode(line, _room.Options.Lines.Ending), stopping);
+        sender.TrySend(DatagramLines.Encode(line, _room.Options.Lines.Ending));
         return true;
     }
 
     private async ValueTask HandleAsync(DatagramMember member, Datagram datagram, CancellationToken stopping)
     {
         member.Heard(_room.Time.GetTimestamp());
-        await member.Sender.ReceivedAsync(Size(datagram), stopping);
+        member.Sender.Received(Size(datagram));
         await SayAsync(member, datagram);
     }
 
@@ -248,7 +253,7 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
                 if (await Task.WhenAny(drained, Task.Delay(_room.Options.ShutdownGrace, _room.Time)) == drained)
                 {
                     // UDP has no hang-up: an empty datagram after the last line is ours (marcel connect --udp ends on it).
-                    await member.Sender.SendAsync(ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+                    member.Sender.TrySend(ReadOnlyMemory<byte>.Empty);
                 }
                 else
                 {
