@@ -84,9 +84,9 @@ internal sealed partial class PeerProcess : IAsyncDisposable
     public Task<string> WaitForOutputAsync(string text, int count = 1, TimeSpan? timeout = null) =>
         WaitForAsync(() => Output, s => Occurrences(s, text) >= count, $"stdout to contain '{text}' x{count}", timeout);
 
-    /// <summary>Waits until stderr contains <paramref name="text"/>; returns stderr.</summary>
-    public Task<string> WaitForErrorAsync(string text, TimeSpan? timeout = null) =>
-        WaitForAsync(() => Error, s => s.Contains(text, StringComparison.Ordinal), $"stderr to contain '{text}'", timeout);
+    /// <summary>Waits until stderr contains <paramref name="text"/> (<paramref name="count"/> times); returns stderr.</summary>
+    public Task<string> WaitForErrorAsync(string text, int count = 1, TimeSpan? timeout = null) =>
+        WaitForAsync(() => Error, s => Occurrences(s, text) >= count, $"stderr to contain '{text}' x{count}", timeout);
 
     /// <summary>Waits for the process to exit by itself; returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Marcel.Cli.CommandLine;
 using Marcel.Cli.Resources;
 using Marcel.Cli.Terminal;
 using Marcel.Core.Discovery;
@@ -22,7 +23,7 @@ internal static class AnnounceOptions
         HelpName = "seconds",
     };
 
-    /// <summary>Adds <c>--announce</c> and <c>--announce-ttl</c> to <paramref name="command"/>.</summary>
+    /// <summary>Adds <c>--announce</c> and <c>--announce-ttl</c> to <paramref name="command"/>; without <c>--announce</c> the latter and <c>--mdns</c> are refused.</summary>
     public static void AddTo(Command command)
     {
         Ttl.Validators.Add(r =>
@@ -32,6 +33,16 @@ internal static class AnnounceOptions
         command.Options.Add(Announce);
         command.Options.Add(Ttl);
         DiscoveryStack.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            foreach (Option option in new Option[] { Ttl, DiscoveryStack.Mdns })
+            {
+                if (result.IsGiven(option) && !result.GetValue(Announce))
+                {
+                    result.AddError(string.Format(CultureInfo.CurrentCulture, DiscoveryStrings.AnnounceOptionNeedsAnnounce, option.Name));
+                }
+            }
+        });
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Marcel.Cli.CommandLine;
 using Marcel.Cli.Resources;
 using Marcel.Cli.Terminal;
 using Marcel.Core.Chat;
@@ -156,17 +157,32 @@ internal static class ChatServe
         }
     }
 
-    /// <summary>Checks that tie the room's own options to <c>--chat</c>: the dialogue would ignore them.</summary>
+    /// <summary>
+    /// Checks that tie the room's own options to <c>--chat</c>: the dialogue would ignore them. <c>--idle-timeout</c>
+    /// also serves the dialogue over UDP (a silent datagram peer is how a vanished one looks); only TCP's ignores it.
+    /// </summary>
     public static void AddChecks(Command command)
     {
         command.Validators.Add(result =>
         {
+            if (result.GetValue(Chat))
+            {
+                return;
+            }
+
             foreach (Option option in new Option[] { Allow, Deny })
             {
-                if (result.GetResult(option) is not null && !result.GetValue(Chat))
-                {
-                    result.AddError(string.Format(CultureInfo.CurrentCulture, ChatHelp.AccessNeedsChat, option.Name));
-                }
+                if (result.IsGiven(option)) result.AddError(string.Format(CultureInfo.CurrentCulture, ChatHelp.AccessNeedsChat, option.Name));
+            }
+
+            foreach (Option option in new Option[] { MaxClients, MaxQueue })
+            {
+                if (result.IsGiven(option)) result.AddError(string.Format(CultureInfo.CurrentCulture, ChatHelp.RoomLimitNeedsChat, option.Name));
+            }
+
+            if (result.IsGiven(IdleTimeout) && !result.GetValue(DatagramServe.Udp))
+            {
+                result.AddError(ChatHelp.IdleTimeoutNeedsChatOrUdp);
             }
         });
     }

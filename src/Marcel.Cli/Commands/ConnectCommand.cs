@@ -53,7 +53,7 @@ internal static class ConnectCommand
             Host, Port, Timeout, Wait, MaxLine, FlushDelay, Ending, DatagramConnect.Udp, DatagramConnect.MaxDatagram,
         };
         command.Validators.Add(ValidateAddress);
-        DatagramConnect.AddChecks(command);
+        DatagramConnect.AddChecks(command, Timeout, FlushDelay);
         TlsConnectOptions.AddTo(command);
         ConnectDiscovery.AddTo(command);
         command.SetAction(RunAsync);

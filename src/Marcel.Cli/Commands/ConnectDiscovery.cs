@@ -19,7 +19,7 @@ internal static class ConnectDiscovery
     /// <summary>How long <c>marcel connect</c> with no host listens for announcements: answers come within milliseconds on a LAN.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(2);
 
-    private static readonly Option<bool> TrustAnnounced = new("--trust-announced") { Description = DiscoveryStrings.TrustAnnouncedDescription };
+    public static readonly Option<bool> TrustAnnounced = new("--trust-announced") { Description = DiscoveryStrings.TrustAnnouncedDescription };
 
     /// <summary>Adds <c>--trust-announced</c>.</summary>
     public static void AddTo(Command command)

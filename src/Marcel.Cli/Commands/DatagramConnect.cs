@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
+using Marcel.Cli.CommandLine;
 using Marcel.Cli.Resources;
 using Marcel.Cli.Terminal;
 using Marcel.Core.Dialogue;
@@ -16,14 +17,32 @@ internal static class DatagramConnect
 
     public static readonly Option<int> MaxDatagram = DatagramServe.MaxDatagramOption();
 
-    /// <summary>Refuses <c>--udp --tls</c>: the user would believe the datagrams encrypted, and nothing here encrypts them.</summary>
-    public static void AddChecks(Command command)
+    /// <summary>
+    /// Refuses <c>--udp --tls</c> (the user would believe the datagrams encrypted, and nothing here encrypts them), and
+    /// what the other mode would ignore in silence: <c>--max-datagram</c> over TCP; over UDP the connection timeout and
+    /// the flush delay of a byte stream (<paramref name="timeout"/>, <paramref name="flushDelay"/>) and the search for
+    /// announced servers (UDP connects to the address given).
+    /// </summary>
+    public static void AddChecks(Command command, Option timeout, Option flushDelay)
     {
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Udp) && result.GetValue(TlsConnectOptions.Tls))
+            if (!result.GetValue(Udp))
+            {
+                if (result.IsGiven(MaxDatagram)) result.AddError(DatagramHelp.MaxDatagramNeedsUdp);
+                return;
+            }
+
+            if (result.GetValue(TlsConnectOptions.Tls))
             {
                 result.AddError(string.Format(CultureInfo.CurrentCulture, DatagramHelp.TlsNotOverUdp, Udp.Name));
+            }
+
+            if (result.IsGiven(timeout)) result.AddError(DatagramHelp.TimeoutNotOverUdp);
+            if (result.IsGiven(flushDelay)) result.AddError(DatagramHelp.FlushDelayNotOverUdp);
+            foreach (Option option in new Option[] { ConnectDiscovery.TrustAnnounced, DiscoveryStack.Mdns })
+            {
+                if (result.IsGiven(option)) result.AddError(string.Format(CultureInfo.CurrentCulture, DatagramHelp.DiscoveryNotOverUdp, option.Name));
             }
         });
     }

@@ -34,8 +34,9 @@ internal static class DatagramServe
 
     /// <summary>
     /// Refuses what <c>--udp</c> and <c>--udp-port</c> would otherwise ignore in silence: TLS (nothing encrypts a
-    /// datagram here, and the user would believe it), the browser room (it sits beside a TCP room), and
-    /// <c>--udp-port</c> or <c>--max-per-address</c> without a room to add datagram members to.
+    /// datagram here, and the user would believe it), the browser room (it sits beside a TCP room),
+    /// <c>--udp-port</c> or <c>--max-per-address</c> without a room to add datagram members to, and
+    /// <c>--max-datagram</c> without datagrams.
     /// </summary>
     public static void AddChecks(Command command)
     {
@@ -59,9 +60,14 @@ internal static class DatagramServe
                 result.AddError(udp ? DatagramHelp.UdpPortWithUdp : DatagramHelp.UdpPortNeedsChat);
             }
 
-            if (result.GetResult(MaxPerAddress) is { Implicit: false } && !(chat && (udp || udpPort)))
+            if (result.IsGiven(MaxPerAddress) && !(chat && (udp || udpPort)))
             {
                 result.AddError(DatagramHelp.MaxPerAddressNeedsUdpRoom);
+            }
+
+            if (result.IsGiven(MaxDatagram) && !(udp || udpPort))
+            {
+                result.AddError(DatagramHelp.MaxDatagramNeedsUdpServe);
             }
         });
     }

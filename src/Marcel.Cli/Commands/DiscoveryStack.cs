@@ -20,7 +20,7 @@ internal static class DiscoveryStack
     /// </summary>
     private static readonly TimeSpan ProbeBound = TimeSpan.FromSeconds(5);
 
-    private static readonly Option<string> Mdns = WithChoices(new("--mdns")
+    public static readonly Option<string> Mdns = WithChoices(new("--mdns")
     {
         Description = DiscoveryStrings.MdnsDescription,
         DefaultValueFactory = _ => "auto",

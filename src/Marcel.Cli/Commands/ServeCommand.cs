@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Marcel.Cli.CommandLine;
 using Marcel.Cli.Resources;
 using Marcel.Cli.Terminal;
 using Marcel.Core.Dialogue;
@@ -57,6 +58,7 @@ internal static class ServeCommand
         WebServe.AddChecks(command, ChatServe.Chat);
         ChatServe.AddChecks(command);
         DatagramServe.AddChecks(command);
+        AddChecks(command);
 
         TlsServeOptions.AddTo(command);
         RedisServe.AddTo(command);
@@ -121,6 +123,27 @@ internal static class ServeCommand
             await host.StopAsync();
             return refused ?? ExitCodes.Success;
         }
+    }
+
+    /// <summary>
+    /// Refuses what the chosen mode would ignore in silence: <c>--keep-open</c> in the room (it never asks to restart),
+    /// and over <c>--udp</c> the TCP keepalive and the flush delay of a byte stream (a datagram is a whole message).
+    /// </summary>
+    private static void AddChecks(Command command)
+    {
+        command.Validators.Add(result =>
+        {
+            if (result.IsGiven(KeepOpen) && result.GetValue(ChatServe.Chat))
+            {
+                result.AddError(ChatHelp.KeepOpenNotWithChat);
+            }
+
+            if (result.GetValue(DatagramServe.Udp))
+            {
+                if (result.IsGiven(KeepAlive)) result.AddError(DatagramHelp.KeepAliveNotOverUdp);
+                if (result.IsGiven(FlushDelay)) result.AddError(DatagramHelp.FlushDelayNotOverUdp);
+            }
+        });
     }
 
     /// <summary>The connection limits common to dialogue and chat: the keepalive of <c>--keepalive</c>, the "busy" line.</summary>

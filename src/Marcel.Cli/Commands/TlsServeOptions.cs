@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
+using Marcel.Cli.CommandLine;
 using Marcel.Cli.Resources;
 using Marcel.Cli.Terminal;
 using Marcel.Core.Security;
@@ -33,9 +34,9 @@ internal static class TlsServeOptions
         command.Validators.Add(result =>
         {
             bool tls = result.GetValue(Tls);
-            foreach (Option<string?> option in new[] { Cert, Key, PasswordEnv })
+            foreach (Option option in new Option[] { Cert, Key, PasswordEnv, HandshakeTimeout })
             {
-                if (!tls && result.GetResult(option) is not null)
+                if (!tls && result.IsGiven(option))
                 {
                     result.AddError(string.Format(CultureInfo.CurrentCulture, TlsCliStrings.TlsNeedsTls, option.Name));
                 }

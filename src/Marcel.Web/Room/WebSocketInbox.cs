@@ -110,9 +110,9 @@ internal sealed class WebSocketInbox
 
     private void SayBatch()
     {
-        if (_batch?.Take(_member.Identity) is { } said)
+        if (_batch is { } batch)
         {
-            _room.Say(said);
+            _room.Say(_member, batch);
         }
     }
 }

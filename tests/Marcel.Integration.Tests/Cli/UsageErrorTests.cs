@@ -49,6 +49,23 @@ public class UsageErrorTests
     [InlineData("serve --chat --max-per-address 4", "marcel: --max-per-address limits a room's datagram members: it goes with --chat and --udp or --udp-port.")]
     [InlineData("serve --chat --udp --max-per-address 0", "marcel: --max-per-address must be between 1 and 1000000.")]
     [InlineData("serve --chat --web-origin http://localhost:8080", "marcel: --web-origin needs --web.")]
+    [InlineData("serve --udp --keepalive 30", "marcel: --keepalive does not work with --udp: it probes TCP connections, and datagrams have none (--idle-timeout lets silent peers go).")]
+    [InlineData("serve --chat --udp --keepalive 30", "marcel: --keepalive does not work with --udp: it probes TCP connections")]
+    [InlineData("serve --udp --flush-delay 0", "marcel: --flush-delay does not work with --udp: each datagram is a whole message, nothing waits for an end of line.")]
+    [InlineData("serve --max-datagram 1200", "marcel: --max-datagram sizes datagrams: it goes with --udp or --udp-port.")]
+    [InlineData("serve --chat --max-datagram 1200", "marcel: --max-datagram sizes datagrams: it goes with --udp or --udp-port.")]
+    [InlineData("serve --max-clients 5", "marcel: --max-clients limits the chat room: it goes with --chat (the dialogue server does not use it).")]
+    [InlineData("serve --udp --max-queue 4096", "marcel: --max-queue limits the chat room: it goes with --chat (the dialogue server does not use it).")]
+    [InlineData("serve --idle-timeout 30", "marcel: --idle-timeout goes with --chat or --udp: the TCP dialogue never closes a silent client.")]
+    [InlineData("serve --chat -k", "marcel: --keep-open is for the dialogue: with --chat the room never asks Restart/Terminate, it serves until /quit or Ctrl-C.")]
+    [InlineData("serve --tls-handshake-timeout 5", "marcel: --tls-handshake-timeout needs --tls.")]
+    [InlineData("serve --announce-ttl 60", "marcel: --announce-ttl goes with --announce: without it nothing is announced.")]
+    [InlineData("serve --chat --mdns builtin", "marcel: --mdns goes with --announce: without it nothing is announced.")]
+    [InlineData("connect --max-datagram 1200 localhost 50000", "marcel: --max-datagram sizes datagrams: it goes with --udp.")]
+    [InlineData("connect --udp -w 3 localhost 50000", "marcel: --timeout does not work with --udp: there is no connection to wait for (--wait sets how long to wait for the answers).")]
+    [InlineData("connect --udp --flush-delay 0 localhost 50000", "marcel: --flush-delay does not work with --udp: each datagram is a whole message")]
+    [InlineData("connect --udp --trust-announced localhost 50000", "marcel: --trust-announced does not work with --udp: connect --udp takes an address and never looks for announced servers.")]
+    [InlineData("connect --udp --mdns avahi localhost 50000", "marcel: --mdns does not work with --udp: connect --udp takes an address")]
     public async Task A_bad_command_line_gets_one_error_line_the_usage_and_a_pointer_to_help(string commandLine, string error)
     {
         string[] arguments = commandLine.Split(' ');
@@ -97,6 +114,28 @@ public class UsageErrorTests
         Assert.Equal(1, exitCode);
         Assert.Equal(error, stderr.Split('\n')[0]);
         Assert.Contains("Utilisation : marcel serve", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("serve --udp --keepalive 30", "marcel: --keepalive ne va pas avec --udp : il sonde les connexions TCP, et les datagrammes n'en ont pas (--idle-timeout congédie les pairs muets).")]
+    [InlineData("serve --udp --flush-delay 0", "marcel: --flush-delay ne va pas avec --udp : chaque datagramme est un message entier, rien n'attend de fin de ligne.")]
+    [InlineData("serve --max-datagram 1200", "marcel: --max-datagram règle la taille des datagrammes : il va avec --udp ou --udp-port.")]
+    [InlineData("serve --max-clients 5", "marcel: --max-clients limite le salon : il va avec --chat (le serveur de dialogue ne s'en sert pas).")]
+    [InlineData("serve --idle-timeout 30", "marcel: --idle-timeout va avec --chat ou --udp : le dialogue TCP ne ferme jamais un client silencieux.")]
+    [InlineData("serve --chat --keep-open", "marcel: --keep-open concerne le dialogue : avec --chat, le salon ne demande jamais Recommencer/Terminer, il sert jusqu'à /quit ou Ctrl-C.")]
+    [InlineData("serve --tls-handshake-timeout 5", "marcel: --tls-handshake-timeout demande --tls.")]
+    [InlineData("serve --announce-ttl 60", "marcel: --announce-ttl va avec --announce : sans lui, rien n'est annoncé.")]
+    [InlineData("connect --max-datagram 1200 localhost 50000", "marcel: --max-datagram règle la taille des datagrammes : il va avec --udp.")]
+    [InlineData("connect --udp --timeout 3 localhost 50000", "marcel: --timeout ne va pas avec --udp : il n'y a pas de connexion à attendre (--wait règle l'attente des réponses).")]
+    [InlineData("connect --udp --trust-announced localhost 50000", "marcel: --trust-announced ne va pas avec --udp : connect --udp prend une adresse et ne cherche jamais de serveur annoncé.")]
+    public async Task In_french_an_option_the_mode_would_ignore_is_refused_in_french(string commandLine, string error)
+    {
+        string[] arguments = commandLine.Split(' ');
+        (int exitCode, _, string stderr) = await RunAsync(["--lang", "fr", .. arguments]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(error, stderr.Split('\n')[0]);
+        Assert.Contains("Utilisation : marcel " + arguments[0], stderr, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -28,6 +28,30 @@ public class ChatRoomTests
     }
 
     [Fact]
+    public async Task Invalid_UTF8_reaches_the_others_with_replacement_characters_and_its_sender_alone_is_told_once()
+    {
+        await using InProcessRoom room = await InProcessRoom.StartAsync();
+        (LineClient a, string nameA) = await room.JoinAsync();
+        (LineClient b, string nameB) = await room.JoinAsync();
+        await using (a) await using (b)
+        {
+            await a.SendAsync(new byte[] { (byte)'a', 0xC3, (byte)'b', 0xFF, (byte)'\n' });
+            Assert.Equal($"<{nameA}> a\uFFFDb\uFFFD", await b.ReadMessageAsync());
+            await a.SendAsync(new byte[] { 0xFF, 0xFE, (byte)' ', (byte)'x', (byte)'\n' });
+            Assert.Equal($"<{nameA}> \uFFFD\uFFFD x", await b.ReadMessageAsync());
+
+            // a's queue keeps order: whatever the room told it about its two lines comes before b's marker.
+            await b.SendLineAsync("marker");
+            List<string> toA = await ReadThroughAsync(a, $"<{nameB}> marker");
+            Assert.Single(toA, l => l == InvalidUtf8Notice);
+
+            await a.SendLineAsync("fine again");
+            List<string> toB = await ReadThroughAsync(b, $"<{nameA}> fine again");
+            Assert.DoesNotContain(InvalidUtf8Notice, toB);
+        }
+    }
+
+    [Fact]
     public async Task Newcomers_get_user_names_a_welcome_and_who_is_here_and_the_room_is_told()
     {
         await using InProcessRoom room = await InProcessRoom.StartAsync();
@@ -249,5 +273,16 @@ public class ChatRoomTests
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"shutdown took {clock.Elapsed}");
             Assert.Equal(0, room.Server.ConnectionCount);
         }
+    }
+
+    internal const string InvalidUtf8Notice = "* A line you sent was not valid UTF-8: it went to the room with \uFFFD in place of the invalid bytes (you are told this once).";
+
+    /// <summary>Reads lines until <paramref name="last"/>; returns every line read, <paramref name="last"/> included.</summary>
+    internal static async Task<List<string>> ReadThroughAsync(LineClient client, string last)
+    {
+        var lines = new List<string>();
+        do lines.Add(await client.ReadLineAsync() ?? throw new InvalidOperationException("closed; seen:\n" + string.Join('\n', lines)));
+        while (lines[^1] != last);
+        return lines;
     }
 }

@@ -22,6 +22,12 @@ public interface IRoomMember
     /// </summary>
     bool TryDeliver(Delivery delivery);
 
+    /// <summary>
+    /// True the first time only: the member is yet to be told that a line it sent was not valid UTF-8. Once per member,
+    /// so that a binary flood does not become a flood of notices.
+    /// </summary>
+    bool FirstInvalidUtf8();
+
     /// <summary>Asks the member to leave for <paramref name="reason"/> (kick, idle, overflow, shutdown); the first reason wins..</summary>
     void Dismiss(ChatCloseReason reason);
 }

@@ -31,6 +31,7 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
     private bool _draining;
     private bool _closing;
     private bool _discarded;
+    private bool _toldInvalidUtf8;
     private TaskCompletionSource? _drained;
     private Exception? _drainFault;
     private int _stopReason = -1;
@@ -115,6 +116,17 @@ public abstract class QueuedMember : IRoomMember, IThreadPoolWorkItem, IDisposab
         }
 
         return true;
+    }
+
+    /// <inheritdoc />
+    public bool FirstInvalidUtf8()
+    {
+        lock (this)
+        {
+            bool first = !_toldInvalidUtf8;
+            _toldInvalidUtf8 = true;
+            return first;
+        }
     }
 
     /// <inheritdoc />

@@ -27,6 +27,9 @@ public sealed class SaidBatch
     /// <summary>True once the batch should be said before more is added.</summary>
     public bool IsFull => _length >= FullBytes;
 
+    /// <summary>True when a line of the open batch was not valid UTF-8 (it holds U+FFFD in place of the invalid bytes).</summary>
+    public bool Repaired { get; private set; }
+
     /// <summary>
     /// Files <paramref name="line"/> (terminator removed): a message joins the batch (invalid UTF-8 replaced by
     /// U+FFFD), a blank line is dropped, a command is returned in <paramref name="command"/> (the caller says the
@@ -115,6 +118,7 @@ public sealed class SaidBatch
         }
 
         _length = _count = 0;
+        Repaired = false;
     }
 
     private static bool IsAsciiBlank(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\v' or (byte)'\f' or (byte)'\r';
@@ -125,6 +129,7 @@ public sealed class SaidBatch
         {
             byte[] repaired = Encoding.UTF8.GetBytes(LineFramer.TextEncoding.GetString(line));
             Append(repaired);
+            Repaired = true;
             return;
         }
 

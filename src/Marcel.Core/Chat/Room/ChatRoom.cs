@@ -183,6 +183,27 @@ public sealed class ChatRoom : IRoomEventSink, IDisposable
     }
 
     /// <summary>
+    /// Says what <paramref name="batch"/> holds from <paramref name="member"/>, if anything, and empties it: the
+    /// adapters' one way to speak. The first time a line of it was not valid UTF-8 the member alone is told (the line
+    /// still goes out, with U+FFFD in place of the invalid bytes, as the others see it).
+    /// </summary>
+    public void Say(IRoomMember member, SaidBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        ArgumentNullException.ThrowIfNull(batch);
+        bool repaired = batch.Repaired;
+        if (batch.Take(member.Identity) is { } said)
+        {
+            Say(said);
+        }
+
+        if (repaired && member.FirstInvalidUtf8())
+        {
+            Tell(member, [ChatStrings.InvalidUtf8Notice]);
+        }
+    }
+
+    /// <summary>
     /// Takes <paramref name="member"/> out of the room, tells the room why (not at shutdown), and returns the last
     /// line to send it, or null. Safe to call twice: only the first call announces.
     /// </summary>

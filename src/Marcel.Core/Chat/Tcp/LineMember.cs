@@ -249,9 +249,9 @@ internal sealed class LineMember : QueuedMember, ILineVisitor
     private async ValueTask<ChatCloseReason?> HandleAsync(LineReadResult read, LineOptions lines)
     {
         Heard(_room.Time.GetTimestamp()); // Before the lines go out: whoever sees them knows the member was heard.
-        if (_batch?.Take(Identity) is { } said)
+        if (_batch is { } batch)
         {
-            _room.Say(said);
+            _room.Say(this, batch);
         }
 
         switch (read.Kind)

@@ -203,7 +203,7 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
                     continue;
                 }
 
-                Say(member, batch);
+                _room.Say(member, batch);
                 if (!await _room.ObeyAsync(member, command))
                 {
                     Track(LeaveAsync(member, ChatCloseReason.Quit));
@@ -211,19 +211,11 @@ public sealed class DatagramMembers : IDatagramHandler, IAsyncDisposable
                 }
             }
 
-            Say(member, batch);
+            _room.Say(member, batch);
         }
         finally
         {
             batch.Release();
-        }
-    }
-
-    private void Say(DatagramMember member, SaidBatch batch)
-    {
-        if (batch.Take(member.Identity) is { } said)
-        {
-            _room.Say(said);
         }
     }
 

@@ -248,7 +248,7 @@ public class DatagramRoomTests
     }
 
     [Fact]
-    public async Task Invalid_UTF8_in_a_datagram_reaches_the_others_with_replacement_characters_and_the_room_goes_on()
+    public async Task Invalid_UTF8_in_datagrams_reaches_the_others_with_replacement_characters_its_sender_alone_is_told_once_and_the_room_goes_on()
     {
         await using DatagramRoom room = await DatagramRoom.StartAsync();
         (DatagramLinePeer watcher, string watcherName) = await room.JoinAsync(from: IPAddress.Parse("127.0.0.2"));
@@ -258,12 +258,26 @@ public class DatagramRoomTests
         {
             await talker.Udp.SendAsync([(byte)'a', 0xC3, (byte)'b', 0xFF, (byte)'\n']);
             Assert.Equal($"<{name}> a\uFFFDb\uFFFD", await watcher.ReadUntilAsync(l => l.StartsWith('<')));
+            await talker.Udp.SendAsync([0xFF, 0xFE, (byte)'\n']);
             await talker.SendLineAsync("après");
-            Assert.Equal($"<{name}> après", await watcher.ReadLineAsync());
+            List<string> toWatcher = await ReadThroughAsync(watcher, $"<{name}> après");
+            Assert.Equal([$"<{name}> \uFFFD\uFFFD", $"<{name}> après"], toWatcher.Where(l => l.StartsWith('<')));
+            Assert.DoesNotContain(ChatRoomTests.InvalidUtf8Notice, toWatcher);
+
+            // The talker's queue keeps order: whatever the room told it about its two datagrams comes before this line.
             await watcher.SendLineAsync("reçu");
-            Assert.Equal($"<{watcherName}> reçu", await talker.ReadUntilAsync(l => l.StartsWith('<')));
+            List<string> toTalker = await ReadThroughAsync(talker, $"<{watcherName}> reçu");
+            Assert.Single(toTalker, l => l == ChatRoomTests.InvalidUtf8Notice);
             Assert.Equal(2, room.Members.Count);
         }
+    }
+
+    private static async Task<List<string>> ReadThroughAsync(DatagramLinePeer peer, string last)
+    {
+        var lines = new List<string>();
+        do lines.Add(await peer.ReadLineAsync() ?? throw new InvalidOperationException("closed; seen:\n" + string.Join('\n', lines)));
+        while (lines[^1] != last);
+        return lines;
     }
 
     /// <summary>How many joined a notice announces: "* a joined." or "* N people joined: …".</summary>
