@@ -39,6 +39,12 @@ public class ValueParsersTests
     {
         ["--udp-port"] = ["--chat"],
         ["--max-per-address"] = ["--chat", "--udp"],
+        ["--max-clients"] = ["--chat"],
+        ["--max-queue"] = ["--chat"],
+        ["--idle-timeout"] = ["--chat"],
+        ["--max-datagram"] = ["--udp"],
+        ["--tls-handshake-timeout"] = ["--tls"],
+        ["--announce-ttl"] = ["--announce"],
     };
 
     [Theory]
