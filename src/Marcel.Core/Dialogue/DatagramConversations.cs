@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace Marcel.Core.Dialogue;
 
 /// <summary>
-/// The dialogue's clients over UDP: the first address to send a datagram while the server waits becomes the
-/// conversation; everyone else meanwhile gets one short "busy, try later" answer, rate-limited by
+/// The dialogue's clients over UDP: the first address to send a datagram while no conversation is on becomes the
+/// conversation (taken by the server's next <see cref="NextAsync"/> if it was not yet waiting); everyone else meanwhile gets one short "busy, try later" answer, rate-limited by
 /// <see cref="TurnAwayLimiter"/>. Datagrams nobody can be answered at (port 0, broadcast or multicast sources, or
 /// sent to a group address) are dropped without a word.
 /// </summary>
@@ -26,6 +26,10 @@ public sealed class DatagramConversations : IConversationSource, IDatagramHandle
     private readonly Lock _lock = new();
     private TaskCompletionSource<IConversationPeer>? _waitingForPeer;
     private DatagramPeer? _current;
+
+    // A conversation started while the server was not yet asking for one (just started, or between two): the next
+    // NextAsync takes it. Turning that datagram away as "busy" would be a lie: nobody else is talking.
+    private DatagramPeer? _unclaimed;
 
     private DatagramConversations(IReadOnlyList<DatagramSocket> sockets, LineEnding ending, TimeSpan? idleTimeout, IDialogueOperator console, ILogger logger, TimeProvider time)
     {
@@ -64,6 +68,12 @@ public sealed class DatagramConversations : IConversationSource, IDatagramHandle
         var next = new TaskCompletionSource<IConversationPeer>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
+            if (_unclaimed is { } ready)
+            {
+                _unclaimed = null;
+                return new ValueTask<IConversationPeer>(ready);
+            }
+
             _waitingForPeer = next;
         }
 
@@ -101,12 +111,19 @@ public sealed class DatagramConversations : IConversationSource, IDatagramHandle
         lock (_lock)
         {
             peer = _current;
-            if (peer is null && _waitingForPeer is { } waiting)
+            if (peer is null)
             {
                 peer = _current = new DatagramPeer(socket, datagram.Remote, _ending, _idleTimeout, _time, _logger);
-                _waitingForPeer = null;
                 DatagramLog.PeerStarted(_logger, datagram.Remote);
-                waiting.TrySetResult(peer);
+                if (_waitingForPeer is { } waiting)
+                {
+                    _waitingForPeer = null;
+                    waiting.TrySetResult(peer);
+                }
+                else
+                {
+                    _unclaimed = peer;
+                }
             }
         }
 
