@@ -13,7 +13,8 @@ namespace Marcel.Web.Transport;
 /// refused frame the WebSocket has sent its close frame, which the peer must be able to read before the host closes
 /// the socket (closing on unread input resets the connection, and a reset can destroy what is still in flight). So
 /// disposing this stream only ends the reads and writes in progress and then reads the peer out, discarding, until it
-/// hangs up or the host closes the connection, which <see cref="PeerGone"/> says.
+/// hangs up or the host closes the connection, which <see cref="PeerGone"/> says (as it does when a read finds the end
+/// of the stream or a reset while the WebSocket is still reading).
 /// </para>
 /// <para>
 /// A quiet member holds no buffer here: the WebSocket waits with a zero-byte read, passed down to the socket.
@@ -31,6 +32,7 @@ internal sealed class MemberStream : Stream
     private int _reading;
     private int _disposed;
     private int _draining;
+    private int _hungUp;
 
     /// <summary>Runs on <paramref name="connection"/>, after <paramref name="readAhead"/> (bytes that came with the request).</summary>
     public MemberStream(Stream connection, byte[]? readAhead)
@@ -39,7 +41,7 @@ internal sealed class MemberStream : Stream
         _readAhead = readAhead is { Length: > 0 } ? readAhead : null;
     }
 
-    /// <summary>Fires once the WebSocket has given the stream up and the peer has hung up (or the connection is closed).</summary>
+    /// <summary>Fires once the peer has hung up (end of stream, reset) or the connection is closed, as a read here or the drain finds.</summary>
     public CancellationToken PeerGone => _peerGone.Token;
 
     public override bool CanRead => true;
@@ -131,13 +133,28 @@ internal sealed class MemberStream : Stream
         try
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            int read;
             if (!cancellationToken.CanBeCanceled)
             {
-                return await _connection.ReadAsync(buffer, _givenUp.Token);
+                read = await _connection.ReadAsync(buffer, _givenUp.Token);
+            }
+            else
+            {
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _givenUp.Token);
+                read = await _connection.ReadAsync(buffer, either.Token);
             }
 
-            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _givenUp.Token);
-            return await _connection.ReadAsync(buffer, either.Token);
+            if (read == 0 && !buffer.IsEmpty)
+            {
+                HungUp(); // The end of the stream (a zero-byte read's 0 only says that something can be read).
+            }
+
+            return read;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException && Volatile.Read(ref _disposed) == 0)
+        {
+            HungUp(); // Reset, found gone by keepalive, or closed by the host (given up, the drain says it instead).
+            throw;
         }
         finally
         {
@@ -180,6 +197,14 @@ internal sealed class MemberStream : Stream
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            HungUp();
+        }
+    }
+
+    private void HungUp()
+    {
+        if (Interlocked.Exchange(ref _hungUp, 1) == 0)
+        {
             ThreadPool.UnsafeQueueUserWorkItem(static s => s.Cancel(), _peerGone, preferLocal: false);
         }
     }
