@@ -20,7 +20,7 @@ namespace Marcel.Web.Transport;
 /// A quiet member holds no buffer here: the WebSocket waits with a zero-byte read, passed down to the socket.
 /// </para>
 /// </remarks>
-internal sealed class MemberStream : Stream
+internal sealed class MemberStream : AsyncDuplexStream
 {
     private const int DrainBuffer = 256;
 
@@ -44,20 +44,6 @@ internal sealed class MemberStream : Stream
     /// <summary>Fires once the peer has hung up (end of stream, reset) or the connection is closed, as a read here or the drain finds.</summary>
     public CancellationToken PeerGone => _peerGone.Token;
 
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_readAhead is { } early)
@@ -77,9 +63,6 @@ internal sealed class MemberStream : Stream
         return ReadFromConnectionAsync(buffer, cancellationToken);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (Volatile.Read(ref _disposed) != 0)
@@ -92,23 +75,7 @@ internal sealed class MemberStream : Stream
         return cancellationToken.CanBeCanceled ? WriteEitherAsync(buffer, cancellationToken) : _connection.WriteAsync(buffer, _givenUp.Token);
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override Task FlushAsync(CancellationToken cancellationToken) => _connection.FlushAsync(cancellationToken);
-
-    // The WebSocket only reads and writes asynchronously; the socket is non-blocking (EagerNetworkStream).
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
