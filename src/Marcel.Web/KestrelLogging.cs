@@ -4,12 +4,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Marcel.Web;
 
 /// <summary>
-/// The logger factory Kestrel and the web host get: the app's, minus what costs every WebSocket member memory for its
-/// whole life. ASP.NET Core's hosting diagnostics start an <see cref="System.Diagnostics.Activity"/> and a request
-/// log scope for each request whenever their category is enabled at any level, and Kestrel opens a connection scope
-/// likewise; an upgraded request lasts as long as its socket, so each idle browser member would keep them (and the
-/// execution context that carries them) to its end. Here hosting diagnostics log nothing (request start and finish,
-/// at Information and Debug) and no Kestrel logger opens a scope; Kestrel's warnings and errors still reach the app.
+/// The logger factory Kestrel and the web host get: the app's, minus what every request would pay for nothing. ASP.NET
+/// Core's hosting diagnostics start an <see cref="System.Diagnostics.Activity"/> and a request log scope for each request
+/// whenever their category is enabled at any level, and Kestrel opens a connection scope likewise (when the WebSocket's
+/// request stayed in Kestrel, each idle browser member kept them for its life; it no longer does, but a page load still
+/// would pay for them). Here hosting diagnostics log nothing (request start and finish, at Information and Debug) and no
+/// Kestrel logger opens a scope; Kestrel's warnings and errors still reach the app.
 /// </summary>
 internal sealed class KestrelLogging(ILoggerFactory app) : ILoggerFactory
 {

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Net.WebSockets;
 using System.Text;
 using Marcel.Web.Resources;
+using Marcel.Web.Transport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
@@ -23,15 +23,13 @@ internal sealed class WebRequests
     private readonly WebRoomOptions _options;
     private readonly PageAssets _assets;
     private readonly OriginPolicy _policy;
-    private readonly Func<WebSocket, WebPeer, Task> _onSocket;
     private readonly ILogger _logger;
 
-    public WebRequests(WebRoomOptions options, PageAssets assets, OriginPolicy policy, Func<WebSocket, WebPeer, Task> onSocket, ILogger logger)
+    public WebRequests(WebRoomOptions options, PageAssets assets, OriginPolicy policy, ILogger logger)
     {
         _options = options;
         _assets = assets;
         _policy = policy;
-        _onSocket = onSocket;
         _logger = logger;
     }
 
@@ -91,22 +89,21 @@ internal sealed class WebRequests
             return;
         }
 
-        var accept = new WebSocketAcceptContext { DangerousEnableCompression = false };
-        if (_options.KeepAlive is { } keepAlive)
+        // The connection leaves Kestrel here: the 101 goes out on it, Kestrel sees it end once this handler returns
+        // (and keeps nothing of it), and the WebSocket runs on the connection itself (see BrowserConnections).
+        var remote = context.Connection.RemoteIpAddress is { } address ? new IPEndPoint(address, context.Connection.RemotePort) : null;
+        if (context.Features.Get<HandOffConnection>() is not { } connection)
         {
-            accept.KeepAliveInterval = keepAlive.Idle;
-            accept.KeepAliveTimeout = keepAlive.Interval * keepAlive.ProbeCount;
+            throw new InvalidOperationException("The browser room's requests come through its own transport.");
         }
 
-        var remote = context.Connection.RemoteIpAddress is { } address ? new IPEndPoint(address, context.Connection.RemotePort) : null;
         try
         {
-            using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync(accept);
-            await _onSocket(socket, new WebPeer(remote, context.Request.IsHttps, context.RequestAborted));
+            await connection.DetachAsync(WebSocketHandshake.SwitchingProtocols(context.Request.Headers.SecWebSocketKey.ToString()));
         }
-        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
         {
-            // A peer that left without the closing handshake (tab closed, network gone): nothing more to send it.
+            // The peer left before its 101 was sent: the host closes the connection.
             WebLog.SocketFailed(_logger, remote, e);
         }
     }
@@ -130,8 +127,8 @@ internal sealed class WebRequests
         WriteAsync(context, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(text.Length == 0 ? text : text + "\n"));
 
     /// <summary>
-    /// Every response but a WebSocket's 101 goes through here and carries the security headers: a 101 has no document to
-    /// protect, and the headers Kestrel does not know by name would cost each browser member a dictionary for its life.
+    /// Every response but a WebSocket's 101 (written by <see cref="HandOffConnection.DetachAsync"/>) goes through here and
+    /// carries the security headers: a 101 has no document to protect.
     /// </summary>
     private static Task WriteAsync(HttpContext context, int status, string type, byte[] body)
     {

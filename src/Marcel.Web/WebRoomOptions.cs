@@ -42,7 +42,10 @@ public sealed record WebRoomOptions
     /// </summary>
     public TcpKeepAlive? KeepAlive { get; init; } = TcpKeepAlive.Default;
 
-    /// <summary>HTTP connections open at once, page loads and sockets together; past it Kestrel closes newcomers. Default 10,100.</summary>
+    /// <summary>
+    /// Connections open at once, page loads and sockets together (at most <see cref="ServerLimits.MaxConnectionsCap"/>, and
+    /// what the file-descriptor limit leaves room for); past it newcomers are closed without a word. Default 10,100.
+    /// </summary>
     public int MaxConnections { get; init; } = 10_100;
 
     /// <summary>How long a client may take to send a request's headers (slowloris). Default 10 s.</summary>

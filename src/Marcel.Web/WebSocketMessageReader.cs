@@ -21,7 +21,7 @@ internal enum WebSocketRead
 
 /// <summary>
 /// Reads a browser's messages whole, each bounded in size. While nothing arrives it holds no buffer: it waits with a
-/// zero-byte receive (which the WebSocket and Kestrel pass down to the socket), then rents what the message needs
+/// zero-byte receive (which the WebSocket passes down to the socket), then rents what the message needs
 /// and gives it back at the next read (or <see cref="Release"/>). UTF-8 is checked by the WebSocket layer, which
 /// closes with 1007 on invalid text.
 /// </summary>

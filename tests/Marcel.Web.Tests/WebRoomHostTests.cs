@@ -106,6 +106,33 @@ public sealed class WebRoomHostTests
     }
 
     [Fact]
+    public async Task A_frame_sent_with_the_upgrade_request_is_not_lost_when_the_socket_leaves_kestrel()
+    {
+        await using EchoRoom room = await EchoRoom.StartAsync();
+        using RawWebSocket client = await RawWebSocket.ConnectAsync(
+            new IPEndPoint(IPAddress.Loopback, room.Port), Timeouts.StepToken(), textWithRequest: "early");
+
+        Assert.Equal(EchoRoom.Greeting, await client.ReadTextAsync(Timeouts.StepToken()));
+        Assert.Equal("echo: early", await client.ReadTextAsync(Timeouts.StepToken()));
+        await client.SendTextAsync("later", Timeouts.StepToken());
+        Assert.Equal("echo: later", await client.ReadTextAsync(Timeouts.StepToken()));
+    }
+
+    [Fact]
+    public async Task The_101_proves_the_key_was_read_as_RFC_6455_computes_it()
+    {
+        // RFC 6455 §1.3's own example.
+        Assert.Equal("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", Transport.WebSocketHandshake.Accept("dGhlIHNhbXBsZSBub25jZQ=="));
+
+        await using EchoRoom room = await EchoRoom.StartAsync();
+        using RawWebSocket client = await RawWebSocket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, room.Port), Timeouts.StepToken());
+        string[] head = client.ResponseHead.Split("\r\n");
+        Assert.Equal("HTTP/1.1 101 Switching Protocols", head[0]);
+        Assert.Contains("Upgrade: websocket", head);
+        Assert.DoesNotContain(head, h => h.StartsWith("Sec-WebSocket-Protocol", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task A_denied_address_is_closed_without_a_word()
     {
         var access = new ChatAccess([], [IPNetwork.Parse("127.0.0.0/8")]);
@@ -180,10 +207,18 @@ public sealed class WebRoomHostTests
         using HttpResponseMessage page = await http.GetAsync(room.Page, Timeouts.StepToken());
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
 
-        await using SocketClient client = await room.ConnectAsync(configure: o => o.RemoteCertificateValidationCallback =
-            (_, presented, _, _) => presented?.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) == expected);
+        System.Net.Security.RemoteCertificateValidationCallback trusted =
+            (_, presented, _, _) => presented?.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) == expected;
+        await using SocketClient client = await room.ConnectAsync(configure: o => o.RemoteCertificateValidationCallback = trusted);
         await client.SendAsync("secret");
         Assert.Equal("echo: secret", await client.ReceiveAsync());
+
+        // The page's own origin is https: the same host and port over http is another origin, refused.
+        await using SocketClient own = await room.ConnectAsync(room.Origin, o => o.RemoteCertificateValidationCallback = trusted);
+        Assert.StartsWith("https://", room.Origin, StringComparison.Ordinal);
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => SocketClient.ConnectAsync(
+            room.Page, "http://127.0.0.1:" + room.Port.ToString(CultureInfo.InvariantCulture), o => o.RemoteCertificateValidationCallback = trusted));
+        Assert.Contains("403", refused.Message, StringComparison.Ordinal);
     }
 
     private static async Task<string> PageAsync(Uri page, string acceptLanguage)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Marcel.Core.Chat;
@@ -102,19 +101,16 @@ public sealed class WebSocketHostileTests
             int at = welcome.IndexOf("you are ", StringComparison.Ordinal) + "you are ".Length;
             string name = welcome[at..welcome.IndexOf('.', at)];
 
-            // It reads on, pings included, and never answers one: to the server it is a peer that vanished.
-            var clock = Stopwatch.StartNew();
+            // It reads on, pings included, and never answers one: to the server it is a peer that vanished. Each read is
+            // bounded by the step timeout, which the ping timeout (3 s) must beat.
             while (await silent.ReadTextAsync(Timeouts.StepToken()) is not null)
             {
             }
 
-            TimeSpan found = clock.Elapsed;
             string line;
             do line = await witness.ReadLineAsync() ?? throw new InvalidOperationException("the witness was closed");
             while (!line.Contains(name + " left", StringComparison.Ordinal));
             Assert.Equal($"* {name} left.", line);
-            Assert.True(found < TimeSpan.FromSeconds(12), $"found after {found}");
-            TestContext.Current.TestOutputHelper?.WriteLine($"silent browser dropped after {found.TotalSeconds:F1} s");
         }
     }
 

@@ -14,7 +14,7 @@ namespace Marcel.Cli.Commands;
 /// <summary><c>marcel serve --chat --web [HOST:]PORT</c>: the browser room's options and how they map to <see cref="WebRoomOptions"/>.</summary>
 internal static class WebServe
 {
-    /// <summary>Connections Kestrel accepts beyond the room's members: page loads, and newcomers to tell the room is full.</summary>
+    /// <summary>Connections the page's port accepts beyond the room's members: page loads, and newcomers to tell the room is full.</summary>
     private const int PageConnections = 100;
 
     public static readonly Option<string?> Web = new("--web") { Description = WebHelp.WebDescription, HelpName = "[host:]port" };

@@ -80,14 +80,21 @@ internal sealed class EchoRoom : IAsyncDisposable
         }
         catch (WebSocketException)
         {
-            // The WebSocket layer refused a frame (invalid UTF-8), sent its close frame and gave up the socket: leave the
-            // connection open until the peer hangs up (awaited: the connection's abort), so its close reply cannot arrive
-            // at a closed socket (a reset). Bounded, for a peer that never hangs up.
+            // The WebSocket layer refused a frame (invalid UTF-8) and sent its close frame: read on (what arrives is
+            // dropped) until the peer replies or hangs up, so that its reply cannot arrive at a closed socket (a reset).
+            // Bounded, for a peer that does neither.
             Ends.Add(WebSocketRead.Closed);
-            var hungUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (peer.Aborted.Register(() => hungUp.TrySetResult()))
+            try
             {
-                await hungUp.Task.WaitAsync(Timeouts.Step).ContinueWith(_ => { }, TaskScheduler.Default);
+                using CancellationTokenSource bound = CancellationTokenSource.CreateLinkedTokenSource(peer.Aborted);
+                bound.CancelAfter(Timeouts.Step);
+                while (socket.State == WebSocketState.CloseSent && (await socket.ReceiveAsync(new byte[256], bound.Token)).MessageType != WebSocketMessageType.Close)
+                {
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                // The peer hung up without replying, or never did either.
             }
         }
     }

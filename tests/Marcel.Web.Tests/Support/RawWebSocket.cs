@@ -28,9 +28,12 @@ internal sealed class RawWebSocket : IDisposable
     /// <summary>
     /// Opens <c>/ws</c> at <paramref name="server"/>; with <paramref name="receiveBuffer"/>, the kernel's receive buffer
     /// is set that small before connecting (so that a client that stops reading is full after a few KiB).
-    /// <paramref name="extraHeaders"/> (each ending in CRLF) go into the upgrade request.
+    /// <paramref name="extraHeaders"/> (each ending in CRLF) go into the upgrade request; <paramref name="textWithRequest"/>,
+    /// when given, goes as a text frame in the same send as the request, before the 101 (what RFC 6455 §4.1 says a
+    /// client does not do, and a server must not lose).
     /// </summary>
-    public static async Task<RawWebSocket> ConnectAsync(IPEndPoint server, CancellationToken cancellationToken, int receiveBuffer = 0, string extraHeaders = "")
+    public static async Task<RawWebSocket> ConnectAsync(
+        IPEndPoint server, CancellationToken cancellationToken, int receiveBuffer = 0, string extraHeaders = "", string? textWithRequest = null)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBuffer > 0)
@@ -43,9 +46,9 @@ internal sealed class RawWebSocket : IDisposable
         {
             await socket.ConnectAsync(server, cancellationToken);
             string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-            await client.SendAllAsync(Encoding.ASCII.GetBytes(
-                $"GET /ws HTTP/1.1\r\nHost: {server}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{extraHeaders}\r\n"),
-                cancellationToken);
+            byte[] request = Encoding.ASCII.GetBytes(
+                $"GET /ws HTTP/1.1\r\nHost: {server}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{extraHeaders}\r\n");
+            await client.SendAllAsync(textWithRequest is null ? request : [.. request, .. TextFrame(textWithRequest)], cancellationToken);
             string head = client.ResponseHead = await client.ReadHeadAsync(cancellationToken);
             if (!head.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
             {
@@ -62,7 +65,10 @@ internal sealed class RawWebSocket : IDisposable
     }
 
     /// <summary>Sends <paramref name="text"/> as one masked text frame.</summary>
-    public Task SendTextAsync(string text, CancellationToken cancellationToken)
+    public Task SendTextAsync(string text, CancellationToken cancellationToken) => SendAllAsync(TextFrame(text), cancellationToken);
+
+    /// <summary><paramref name="text"/> as one masked text frame.</summary>
+    private static byte[] TextFrame(string text)
     {
         byte[] payload = Encoding.UTF8.GetBytes(text);
         int header = payload.Length < 126 ? 2 : payload.Length < 65536 ? 4 : 10;
@@ -89,7 +95,7 @@ internal sealed class RawWebSocket : IDisposable
             frame[header + 4 + i] = (byte)(payload[i] ^ frame[header + (i % 4)]);
         }
 
-        return SendAllAsync(frame, cancellationToken);
+        return frame;
     }
 
     /// <summary>
