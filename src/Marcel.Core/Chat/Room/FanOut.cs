@@ -8,7 +8,8 @@ namespace Marcel.Core.Chat.Room;
 /// Hands deliveries to the local members, and turns joins, leaves and renames into notices once per window. Lines
 /// fan out under the read side of one order lock, many senders at once; notices under its write side, so a notice
 /// never overtakes or splits the lines around it ("x joined" is never behind x's first line). Only queueing happens
-/// under it, never a send: each queue schedules its member's drain on the thread pool.
+/// under it, never a send: each queue schedules its member's drain on the thread pool (or, for datagram members on
+/// the UDP receive thread, after the lock: see <see cref="Members.InlineDrains"/>).
 /// </summary>
 internal sealed class FanOut : IDisposable
 {
