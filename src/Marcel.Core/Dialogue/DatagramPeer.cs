@@ -97,6 +97,14 @@ internal sealed class DatagramPeer : IConversationPeer
             }
 
             using var silence = new CancellationTokenSource(left, _time);
+            if (_idleTimeout is { } limit && _time.GetElapsedTime(Interlocked.Read(ref _lastHeard)) >= limit)
+            {
+                // The clock moved past the limit between reading it and starting the timer, which would then wait a
+                // whole 'left' more (a test's fake clock jumps; a real one moves by microseconds here).
+                EndOfStreamReason = ConversationEnd.ClientSilent;
+                return LineReadResult.End;
+            }
+
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, silence.Token);
             try
             {

@@ -61,12 +61,10 @@ public class ServerTerminalTests
     {
         await using PeerProcess terminal = StartOnTerminal(mode == "chat" ? ["--chat"] : []);
         await MarcelCli.ListeningPortAsync(terminal);
-        if (mode == "chat")
-        {
-            // The room's operator prompt is drawn just after the listening line: pressed before it, Ctrl-C's "^C" is
-            // followed by that prompt (seen in CI), which is not what this test is about.
-            await terminal.WaitForOutputAsync("> ");
-        }
+        // The server's last start-up words come just after the listening line (the room's operator prompt, the
+        // dialogue's "waiting for requests"): pressed before them, Ctrl-C's "^C" is followed by them (seen in CI for
+        // both), which is not what this test is about.
+        await terminal.WaitForOutputAsync(mode == "chat" ? "> " : "waiting for requests...");
 
         await terminal.WriteAsync("\u0003");
         Assert.Equal(0, await terminal.WaitForExitAsync());

@@ -146,5 +146,29 @@ public class WineTests
         Assert.Equal(0, await server.WaitForExitAsync());
     }
 
+    [Fact]
+    public async Task Windows_udp_room_carries_UTF_8_between_a_Linux_nc_u_and_a_Linux_marcel_connect_udp_and_stops_on_Ctrl_C()
+    {
+        WindowsBuild windows = await WindowsBuild.GetAsync();
+        string nc = ExternalProgram.Require("nc");
+        await using PeerProcess room = windows.Start("serve", "--chat", "--udp", "--host", "127.0.0.1", "--port", "0");
+        int port = await MarcelCli.ListeningPortAsync(room);
+        await using PeerProcess alice = PeerProcess.Start(nc, ["-u", "127.0.0.1", Port(port)]);
+        await alice.WriteLineAsync(string.Empty); // Joins; an empty line says nothing.
+        await alice.WaitForOutputAsync("you are user1.");
+        await alice.WriteLineAsync(string.Empty); // A second datagram: alice shows it receives, so the room's traffic may flow to her.
+        await using PeerProcess bob = MarcelCli.Start("connect", "--udp", "127.0.0.1", Port(port));
+        await bob.WriteLineAsync($"salut {Text}");
+        await alice.WaitForOutputAsync($"<user2> salut {Text}\n");
+        await alice.WriteLineAsync($"re {Text}");
+        await bob.WaitForOutputAsync($"<user1> re {Text}");
+        await room.WaitForOutputAsync($"<user1> re {Text}");
+
+        // The receive thread blocked in Windows' receive ends with the server: members told goodbye, exit code 0.
+        room.Signal(2);
+        await alice.WaitForOutputAsync("Goodbye!");
+        Assert.Equal(0, await room.WaitForExitAsync());
+    }
+
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 }

@@ -353,10 +353,11 @@ public sealed class RedisRoomCliTests
             await one.SendLineAsync("during the hang");
             await local.ReadUntilAsync($"<{first}> during the hang"); // The server's own room goes on.
 
-            // The subject is failures repeating with Redis hung (the old code logged each one): three of them past the
-            // first, each after the command timeout.
+            // The subject is failures repeating with Redis hung (the old code logged each one): two more of them, each
+            // after the command timeout. (Not three: once StackExchange.Redis declares the socket dead, about 20 s in,
+            // its reconnection attempts fail without reaching the room's beat, seen in CI.)
             int stillBefore = Count(room[1].Error, StillSplit);
-            await room[1].WaitForErrorAsync(StillSplit, stillBefore + 3, timeout: Timeouts.Startup);
+            await room[1].WaitForErrorAsync(StillSplit, stillBefore + 2, timeout: Timeouts.Startup);
         }
         finally
         {

@@ -53,6 +53,7 @@ public class ChatFanOutTests
         const int pings = 5;
         var sleeperGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var floodDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listenerProgress = new SemaphoreSlim(0);
         string flooderName = "", talkerName = "", sleeperName = "user4";
 
         await using FastReader flooder = await FastReader.ConnectAsync(room.Port, _ => { });
@@ -64,7 +65,8 @@ public class ChatFanOutTests
             if (line.StartsWith($"<{flooderName}> flood ", StringComparison.Ordinal))
             {
                 if (!line.StartsWith($"<{flooderName}> flood {floodSeen} ", StringComparison.Ordinal)) outOfOrder++;
-                if (++floodSeen == floodLines) floodDone.TrySetResult();
+                if (Interlocked.Increment(ref floodSeen) == floodLines) floodDone.TrySetResult();
+                if (floodSeen % 500 == 0) listenerProgress.Release();
             }
             else if (line.StartsWith($"<{talkerName}> ping ", StringComparison.Ordinal))
             {
@@ -94,6 +96,17 @@ public class ChatFanOutTests
                 {
                     await flooder.SendAsync(chunk.ToString());
                     chunk.Clear();
+
+                    // The listener, in this same busy process, may be starved for a moment (seen in CI on a loaded
+                    // machine: cut as too slow 3,856 lines in). The flood waits while it is over 4 MB behind, far under
+                    // the queue bound; the sleeper, which never reads, still falls the whole flood behind and is cut.
+                    while (n - Volatile.Read(ref floodSeen) > 4000)
+                    {
+                        if (!await listenerProgress.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken))
+                        {
+                            throw new TimeoutException($"the listener stopped at {Volatile.Read(ref floodSeen)} flood lines");
+                        }
+                    }
                 }
             }
         }, TestContext.Current.CancellationToken);
