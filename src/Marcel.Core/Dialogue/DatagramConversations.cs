@@ -111,6 +111,14 @@ public sealed class DatagramConversations : IConversationSource, IDatagramHandle
         lock (_lock)
         {
             peer = _current;
+            if (peer is { IsClosed: true } && !peer.Remote.Equals(datagram.Remote))
+            {
+                // Its goodbye is sent: nobody else is talking, though the server may not have said Finished yet (seen
+                // in CI as a "busy" to the next client, the moment after the last one was told goodbye). Its own late
+                // datagrams are still dropped below, as before.
+                peer = _current = null;
+            }
+
             if (peer is null)
             {
                 peer = _current = new DatagramPeer(socket, datagram.Remote, _ending, _idleTimeout, _time, _logger);

@@ -42,6 +42,9 @@ internal sealed class DatagramPeer : IConversationPeer
 
     public IPEndPoint Remote { get; }
 
+    /// <summary>True once its goodbye was sent (or it was aborted): the conversation is over on the wire.</summary>
+    public bool IsClosed => _closed;
+
     public EndPoint? RemoteEndPoint => Remote;
 
     public string Id => "udp:" + Remote;
